@@ -1,0 +1,5 @@
+/**
+ * @packageDocumentation
+ * Ed25519 identities for Pipes.
+ */
+export { PipesError } from './errors.js'
