@@ -1,0 +1,170 @@
+import * as lp from 'it-length-prefixed'
+import { FrameTooLargeError, StreamResetError } from './errors.js'
+import type { Stream } from '@libp2p/interface'
+import type { Uint8ArrayList } from 'uint8arraylist'
+
+/** Frame size limit of a stream when none is given: 4 MiB. */
+export const DEFAULT_MAX_FRAME_BYTES = 4 * 1024 * 1024
+
+/** Bytes of received, not yet decoded data above which the remote is asked to pause. */
+const READ_HIGH_WATER = 1024 * 1024
+
+/**
+ * A protocol stream carrying length-prefixed frames (unsigned varint length,
+ * then the bytes). A frame over the stream's limit aborts the stream with
+ * {@link FrameTooLargeError}.
+ *
+ * Reading is single-consumer: `read()` and iteration share one cursor.
+ */
+export interface FrameStream {
+  /** Peer id of the other end. */
+  readonly remotePeer: string
+  /** The protocol id this stream was opened for. */
+  readonly protocol: string
+  /** The frame size limit of this end, in bytes. */
+  readonly maxFrameBytes: number
+  /**
+   * Sends one frame. Resolves once the frame is handed to the muxer (waits
+   * while the muxer's buffer is full).
+   *
+   * @throws {@link FrameTooLargeError} if the frame is over the limit (nothing is sent).
+   */
+  send (frame: Uint8Array, options?: { signal?: AbortSignal }): Promise<void>
+  /** The next frame, or `undefined` once the remote has closed its end. */
+  read (): Promise<Uint8Array | undefined>
+  /** Iterates the remaining frames until the remote closes its end. Leaving the loop early keeps the stream usable. */
+  [Symbol.asyncIterator] (): AsyncIterator<Uint8Array>
+  /** Closes the writing end after pending frames are sent; the remote sees the end of the frames. */
+  close (): Promise<void>
+  /** Drops the stream at once, in both directions; the remote sees an error. */
+  abort (err?: Error): void
+}
+
+/** Options of one framed stream. */
+export interface FrameStreamInit {
+  remotePeer: string
+  maxFrameBytes: number
+  /** Called once when the remote sends a frame over the limit. */
+  onOversized?: () => void
+}
+
+/** Frames over a libp2p 3 message stream (`send()`, `message` events, half-close). */
+export class Libp2pFrameStream implements FrameStream {
+  readonly remotePeer: string
+  readonly protocol: string
+  readonly maxFrameBytes: number
+  readonly #stream: Stream
+  readonly #onOversized: (() => void) | undefined
+  readonly #chunks: Array<Uint8Array | Uint8ArrayList> = []
+  #queuedBytes = 0
+  #paused = false
+  #ended = false
+  #error: Error | undefined
+  #wake: (() => void) | undefined
+  readonly #frames: AsyncGenerator<Uint8Array>
+
+  constructor (stream: Stream, init: FrameStreamInit) {
+    this.#stream = stream
+    this.remotePeer = init.remotePeer
+    this.protocol = stream.protocol
+    this.maxFrameBytes = init.maxFrameBytes
+    this.#onOversized = init.onOversized
+    // Listen from the start: data that arrived before us is replayed by the
+    // stream when a 'message' listener is added, and 'end' may fire before
+    // anyone reads.
+    stream.addEventListener('message', (evt) => {
+      this.#chunks.push(evt.data)
+      this.#queuedBytes += evt.data.byteLength
+      if (!this.#paused && this.#queuedBytes > READ_HIGH_WATER) {
+        this.#paused = true
+        stream.pause()
+      }
+      this.#notify()
+    })
+    // 'end' comes before the reset event when the remote resets: look at the status
+    const ended = (error?: Error): void => {
+      const reset = stream.status === 'reset' || stream.status === 'aborted'
+      this.#finish(error ?? (reset ? new StreamResetError(this.remotePeer, this.protocol) : undefined))
+    }
+    stream.addEventListener('end', () => { ended() })
+    stream.addEventListener('close', (evt) => { ended(evt.error) })
+    if (stream.readableEnded) ended()
+    this.#frames = this.#decode()
+  }
+
+  #notify (): void {
+    const wake = this.#wake
+    this.#wake = undefined
+    wake?.()
+  }
+
+  #finish (error?: Error): void {
+    if (this.#ended) return
+    this.#ended = true
+    this.#error = error
+    this.#notify()
+  }
+
+  async * #source (): AsyncGenerator<Uint8Array | Uint8ArrayList> {
+    while (true) {
+      const chunk = this.#chunks.shift()
+      if (chunk !== undefined) {
+        this.#queuedBytes -= chunk.byteLength
+        if (this.#paused && this.#queuedBytes <= READ_HIGH_WATER / 2) {
+          this.#paused = false
+          this.#stream.resume()
+        }
+        yield chunk
+        continue
+      }
+      if (this.#ended) {
+        if (this.#error !== undefined) throw this.#error
+        return
+      }
+      await new Promise<void>(resolve => { this.#wake = resolve })
+    }
+  }
+
+  async * #decode (): AsyncGenerator<Uint8Array> {
+    try {
+      for await (const frame of lp.decode(this.#source(), { maxDataLength: this.maxFrameBytes })) {
+        yield frame.subarray()
+      }
+    } catch (err) {
+      const name = (err as Error).name
+      if (name === 'InvalidDataLengthError' || name === 'InvalidDataLengthLengthError') {
+        const tooLarge = new FrameTooLargeError(this.maxFrameBytes, ` (received from ${this.remotePeer} on ${this.protocol})`)
+        this.#onOversized?.()
+        this.#stream.abort(tooLarge)
+        throw tooLarge
+      }
+      throw err
+    }
+  }
+
+  async send (frame: Uint8Array, options?: { signal?: AbortSignal }): Promise<void> {
+    if (frame.byteLength > this.maxFrameBytes) {
+      throw new FrameTooLargeError(this.maxFrameBytes, ` (tried to send ${frame.byteLength} bytes)`)
+    }
+    if (this.#stream.writableNeedsDrain) await this.#stream.onDrain(options)
+    if (!this.#stream.send(lp.encode.single(frame))) await this.#stream.onDrain(options)
+  }
+
+  async read (): Promise<Uint8Array | undefined> {
+    const next = await this.#frames.next()
+    return next.done === true ? undefined : next.value
+  }
+
+  [Symbol.asyncIterator] (): AsyncIterator<Uint8Array> {
+    // Not the generator itself: a `break` must not end the shared cursor.
+    return { next: async () => await this.#frames.next() }
+  }
+
+  async close (): Promise<void> {
+    await this.#stream.close()
+  }
+
+  abort (err?: Error): void {
+    this.#stream.abort(err ?? new Error('stream aborted by the local application'))
+  }
+}
