@@ -1,5 +1,24 @@
 /**
  * @packageDocumentation
- * Work in progress.
+ * Private test kit of Pipes: swarms of real transports on 127.0.0.1 or the
+ * memory transport, partitions, and waits that always carry a timeout.
+ *
+ * @example
+ * ```ts
+ * import { startSwarm, partition, waitFor } from '@pipes/testkit'
+ *
+ * const swarm = await startSwarm({ n: 4, transport: 'memory', topology: 'full' })
+ * const [a, b, c, d] = swarm.nodes
+ * const split = await partition([[a, b], [c, d]])
+ * await split.heal()
+ * await waitFor(() => a.peers().length === 3, { timeout: 5000, message: 'a sees everyone' })
+ * await swarm.stop()
+ * ```
  */
-export {}
+export { WaitTimeoutError } from './errors.js'
+export { waitFor, waitForEvent, withTimeout } from './wait.js'
+export type { WaitForOptions, WaitForEventOptions } from './wait.js'
+export { startSwarm, TEST_TRANSPORT_OPTIONS } from './swarm.js'
+export type { Swarm, SwarmOptions } from './swarm.js'
+export { partition } from './partition.js'
+export type { Partition } from './partition.js'
