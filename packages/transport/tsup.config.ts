@@ -17,7 +17,7 @@ const keepPolyfillsSeparate: Plugin = {
 export default defineConfig({
   entry: ['src/index.ts', 'src/browser.ts', 'src/polyfills.ts'],
   format: ['esm'],
-  dts: { entry: ['src/index.ts', 'src/browser.ts'] },
+  dts: { entry: ['src/index.ts', 'src/browser.ts', 'src/polyfills.ts'] },
   sourcemap: true,
   clean: true,
   target: 'es2022',
