@@ -1,5 +1,43 @@
 /**
  * @packageDocumentation
- * Work in progress.
+ * Pipelines for Pipes: signed entries that travel over a network's
+ * gossipsub and, for persistent pipelines, are stored in the node's
+ * datastore and synced between peers so nothing is lost while a node is
+ * offline.
+ *
+ * @example
+ * ```ts
+ * import { generateIdentity } from '@pipes/identity'
+ * import { createTransport } from '@pipes/transport'
+ * import { createPipesNode, entryMessageId } from '@pipes/pipeline'
+ * import { MemoryDatastore } from 'datastore-core'
+ *
+ * const identity = generateIdentity('alice')
+ * const transport = await createTransport({ identity, network: { id: 'demo', listen: ['/ip4/127.0.0.1/tcp/0'] }, messageId: entryMessageId })
+ * const node = createPipesNode({ identity, transport, datastore: new MemoryDatastore() })
+ * await node.start()
+ * const chat = node.createPipeline({ name: 'CHAT', persistent: true })
+ * chat.addPacketListener((packet) => console.log(packet.sender.name, new TextDecoder().decode(packet.data)))
+ * await chat.putPacket(new TextEncoder().encode('hello'))
+ * ```
  */
-export {}
+export { createPipesNode, DEFAULT_MAX_CLOCK_SKEW_MS, DEFAULT_MAX_PACKET_BYTES, DEFAULT_SYNC_INTERVAL_MS, MAX_PACKET_BYTES_LIMIT } from './node.js'
+export type { PipesNode, PipesNodeInit } from './node.js'
+export type {
+  AddPacketListenerOptions, CreatePipelineOptions, ForkDetail, NodeStats, Packet, PacketListener, Pipeline,
+  PipelineEvents, PipelineKind, PipesNodeEvents, ReceiptDetail, RejectDetail, SyncStats
+} from './types.js'
+export type { RejectReason } from './reject-reasons.js'
+export { REJECT_REASONS } from './reject-reasons.js'
+export { DEFAULT_SYNC_LIMITS } from './sync-session.js'
+export type { SyncLimits } from './sync-session.js'
+export type { BatchLimits } from './persistent-pipeline.js'
+export {
+  InvalidPipelineArgumentError, InvalidPipelineNameError, NodeStoppedError, PacketTooLargeError, PipelineExistsError, StoreFailedError
+} from './errors.js'
+export { entryMessageId, ENTRY_VERSION, FLAG_ENCRYPTED, FLAG_PERSISTENT, FLAG_POINT_TO_POINT } from './entry-codec.js'
+export { attachEntrySignature, decodeEntry, encodeEntry, encodeUnsignedEntry, entrySigningBytes } from './entry-api.js'
+export type { DecodedEntry, EntryFields } from './entry-api.js'
+export type { EncodedPayload, PayloadCodec, PayloadMeta } from './payload-codec.js'
+export { compareHlc, HybridClock } from './hlc.js'
+export type { HlcTime } from './hlc.js'

@@ -1,0 +1,58 @@
+import { InvalidPipelineArgumentError, NodeStoppedError, PacketTooLargeError } from './errors.js'
+import { ListenerSet } from './listener-set.js'
+import type { NodeContext } from './context.js'
+import type { AddPacketListenerOptions, Packet, PacketListener, Pipeline, PipelineEvents, PipelineKind } from './types.js'
+
+/** What every kind of pipeline shares: name, limits, listeners, events. */
+export abstract class BasePipeline extends EventTarget implements Pipeline {
+  readonly name: string
+  abstract readonly kind: PipelineKind
+  readonly maxPacketBytes: number
+  protected readonly ctx: NodeContext
+  protected readonly listeners: ListenerSet
+  protected closed = false
+
+  constructor (ctx: NodeContext, name: string, maxPacketBytes: number) {
+    super()
+    this.ctx = ctx
+    this.name = name
+    this.maxPacketBytes = maxPacketBytes
+    this.listeners = new ListenerSet(() => { ctx.stats.listenerErrors++ })
+  }
+
+  abstract putPacket (data: Uint8Array): Promise<Packet>
+  abstract addPacketListener (fn: PacketListener, options?: AddPacketListenerOptions): void
+  abstract history (): AsyncIterable<Packet>
+  abstract holders (packetId: string): string[]
+  /** Stops taking input; resolves when in-flight work is done. */
+  abstract close (): Promise<void>
+
+  removePacketListener (fn: PacketListener): void {
+    this.listeners.delete(fn)
+  }
+
+  /** Checks what `putPacket` was given, before any work. */
+  protected checkPut (data: unknown): asserts data is Uint8Array {
+    if (this.closed || this.ctx.stopped) throw new NodeStoppedError(`put a packet on "${this.name}"`)
+    if (!(data instanceof Uint8Array)) {
+      throw new InvalidPipelineArgumentError(`putPacket(data) needs a Uint8Array (encode text with new TextEncoder().encode(text)), got ${data === null ? 'null' : typeof data}`)
+    }
+    if (data.length > this.maxPacketBytes) throw new PacketTooLargeError(data.length, this.maxPacketBytes, this.name)
+  }
+
+  protected checkListener (fn: unknown): asserts fn is PacketListener {
+    if (typeof fn !== 'function') throw new InvalidPipelineArgumentError(`addPacketListener(fn) needs a function (packet, pipeline) => void, got ${fn === null ? 'null' : typeof fn}`)
+  }
+
+  override addEventListener<K extends keyof PipelineEvents>(type: K, listener: ((evt: PipelineEvents[K]) => void) | null, options?: boolean | AddEventListenerOptions): void
+  override addEventListener (type: string, listener: EventListenerOrEventListenerObject | null, options?: boolean | AddEventListenerOptions): void
+  override addEventListener (type: string, listener: unknown, options?: boolean | AddEventListenerOptions): void {
+    super.addEventListener(type, listener as EventListenerOrEventListenerObject | null, options)
+  }
+
+  override removeEventListener<K extends keyof PipelineEvents>(type: K, listener: ((evt: PipelineEvents[K]) => void) | null, options?: boolean | EventListenerOptions): void
+  override removeEventListener (type: string, listener: EventListenerOrEventListenerObject | null, options?: boolean | EventListenerOptions): void
+  override removeEventListener (type: string, listener: unknown, options?: boolean | EventListenerOptions): void {
+    super.removeEventListener(type, listener as EventListenerOrEventListenerObject | null, options)
+  }
+}

@@ -1,0 +1,47 @@
+/** Small byte helpers used across the package (kept local: no dependency for four functions). */
+
+const HEX: string[] = Array.from({ length: 256 }, (_, i) => i.toString(16).padStart(2, '0'))
+
+/** Lowercase hex of `bytes`. */
+export function toHex (bytes: Uint8Array): string {
+  let out = ''
+  for (let i = 0; i < bytes.length; i++) out += HEX[bytes[i] as number] as string
+  return out
+}
+
+/** Bytes of an even-length lowercase or uppercase hex string; undefined when it is not hex. */
+export function fromHex (hex: string): Uint8Array | undefined {
+  if (hex.length % 2 !== 0 || !/^[0-9a-fA-F]*$/.test(hex)) return undefined
+  const out = new Uint8Array(hex.length / 2)
+  for (let i = 0; i < out.length; i++) out[i] = parseInt(hex.slice(i * 2, i * 2 + 2), 16)
+  return out
+}
+
+/** Whether two byte arrays hold the same bytes. */
+export function sameBytes (a: Uint8Array, b: Uint8Array): boolean {
+  if (a.length !== b.length) return false
+  for (let i = 0; i < a.length; i++) if (a[i] !== b[i]) return false
+  return true
+}
+
+/** One array holding every part in order. */
+export function concat (...parts: Uint8Array[]): Uint8Array {
+  let total = 0
+  for (const p of parts) total += p.length
+  const out = new Uint8Array(total)
+  let at = 0
+  for (const p of parts) { out.set(p, at); at += p.length }
+  return out
+}
+
+const encoder = new TextEncoder()
+
+/** UTF-8 bytes of a string. */
+export function utf8 (text: string): Uint8Array {
+  return encoder.encode(text)
+}
+
+/** The same bytes typed for the generated protobuf code (which wants a plain ArrayBuffer behind them). */
+export function pb (bytes: Uint8Array): Uint8Array<ArrayBuffer> {
+  return bytes as Uint8Array<ArrayBuffer>
+}

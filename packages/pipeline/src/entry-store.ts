@@ -1,0 +1,199 @@
+import { pb, toHex, utf8 } from './bytes.js'
+import { StoreFailedError } from './errors.js'
+import { AuthorHead } from './sync.pb.js'
+import type { GroupCommitter } from './group-commit.js'
+import type { Kv, KvOp } from './kv.js'
+
+/** Record flag: the entry's own signature was checked (not only reached through the hash chain). */
+export const RECORD_SIGNATURE_CHECKED = 1
+
+/** An entry as the store keeps it. */
+export interface StoredEntry {
+  seq: number
+  id: Uint8Array
+  wire: Uint8Array
+  /** Whether this entry's signature itself was verified. */
+  checked: boolean
+}
+
+/** What the store knows about one author of one pipeline. */
+export interface AuthorState {
+  readonly author: Uint8Array
+  readonly authorHex: string
+  /** Highest seq accepted, every seq below it too (some may still be in a commit). */
+  seq: number
+  /** Id of the entry at `seq` (empty at 0). */
+  head: Uint8Array
+  /** Highest seq known to be written to the datastore, every seq below it too. */
+  durableSeq: number
+  durableHead: Uint8Array
+  /** Highest seq delivered to listeners. */
+  delivered: number
+  /** Ids of accepted entries still in a commit, by seq. */
+  readonly pending: Map<number, string>
+}
+
+const SEQ_DIGITS = 16
+
+function seqKey (seq: number): string {
+  return seq.toString(16).padStart(SEQ_DIGITS, '0')
+}
+
+/**
+ * The log of one persistent pipeline in the node's datastore: for each
+ * author, entries by seq with no gap, the head (seq and hash), and the
+ * delivered watermark. Writes go through the node's group committer; the
+ * head record of an author is written in the same atomic batch as its
+ * entries, so after any crash the head names entries that are present.
+ *
+ * Keys: `/pipes/log/<pipeline hex>/{e/<author>/<seq>, h/<author>, d/<author>}`.
+ */
+export class EntryStore {
+  readonly #kv: Kv
+  readonly #committer: GroupCommitter
+  readonly #base: string
+  readonly #authors = new Map<string, AuthorState>()
+  #failed: unknown
+
+  constructor (kv: Kv, committer: GroupCommitter, pipeline: string) {
+    this.#kv = kv
+    this.#committer = committer
+    this.#base = `/pipes/log/${toHex(utf8(pipeline))}`
+  }
+
+  /** Loads heads and delivered watermarks. */
+  async open (): Promise<void> {
+    for await (const { key, value } of this.#kv.scan(`${this.#base}/h/`)) {
+      const head = this.#decodeHead(key, value)
+      const state = this.ensure(head.author)
+      state.seq = state.durableSeq = head.seq
+      state.head = state.durableHead = head.head
+    }
+    for await (const { key, value } of this.#kv.scan(`${this.#base}/d/`)) {
+      const mark = this.#decodeHead(key, value)
+      const state = this.ensure(mark.author)
+      state.delivered = Math.min(mark.seq, state.durableSeq)
+    }
+  }
+
+  #decodeHead (key: string, value: Uint8Array): AuthorHead {
+    try {
+      const head = AuthorHead.decode(value)
+      if (head.author.length !== 32 || !Number.isSafeInteger(head.seq) || head.seq < 0) throw new Error('bad head record')
+      return head
+    } catch (err) {
+      throw new StoreFailedError(`the datastore record ${key} is not a Pipes head record: the store is corrupt or written by an incompatible version`, { cause: err })
+    }
+  }
+
+  /** Authors with at least one entry or watermark. */
+  authors (): IterableIterator<AuthorState> {
+    return this.#authors.values()
+  }
+
+  /** The state of an author, if known. */
+  get (authorHex: string): AuthorState | undefined {
+    return this.#authors.get(authorHex)
+  }
+
+  /** The state of an author, created empty when new. */
+  ensure (author: Uint8Array): AuthorState {
+    const authorHex = toHex(author)
+    let state = this.#authors.get(authorHex)
+    if (state === undefined) {
+      state = { author: author.slice(), authorHex, seq: 0, head: new Uint8Array(0), durableSeq: 0, durableHead: new Uint8Array(0), delivered: 0, pending: new Map() }
+      this.#authors.set(authorHex, state)
+    }
+    return state
+  }
+
+  /** Throws when an earlier commit failed: the log in memory is ahead of the datastore. */
+  assertUsable (): void {
+    if (this.#failed !== undefined) {
+      throw new StoreFailedError('an earlier write to the datastore failed; this pipeline takes no more writes until the node is restarted', { cause: this.#failed })
+    }
+  }
+
+  /**
+   * Appends the author's next entries (consecutive, starting at `state.seq + 1`,
+   * chain already checked). The state moves at once; the returned promise
+   * resolves when they are durable.
+   */
+  async append (state: AuthorState, entries: StoredEntry[]): Promise<void> {
+    this.assertUsable()
+    const first = entries[0]
+    const last = entries[entries.length - 1]
+    if (first === undefined || last === undefined) return
+    if (first.seq !== state.seq + 1) throw new StoreFailedError(`append of seq ${first.seq} after ${state.seq}: entries must be consecutive`)
+    const ops: KvOp[] = []
+    for (const e of entries) {
+      const record = new Uint8Array(1 + 32 + e.wire.length)
+      record[0] = e.checked ? RECORD_SIGNATURE_CHECKED : 0
+      record.set(e.id, 1)
+      record.set(e.wire, 33)
+      ops.push({ key: this.#entryKey(state.authorHex, e.seq), value: record })
+      state.pending.set(e.seq, toHex(e.id))
+    }
+    ops.push({ key: `${this.#base}/h/${state.authorHex}`, value: AuthorHead.encode({ author: pb(state.author), seq: last.seq, head: pb(last.id) }) })
+    state.seq = last.seq
+    state.head = last.id
+    try {
+      await this.#committer.write(ops)
+    } catch (err) {
+      this.#failed ??= err
+      throw new StoreFailedError('writing entries to the datastore failed', { cause: err })
+    }
+    if (last.seq > state.durableSeq) {
+      state.durableSeq = last.seq
+      state.durableHead = last.id
+    }
+    for (const e of entries) state.pending.delete(e.seq)
+  }
+
+  /** Records that entries up to `seq` were delivered; written with the next group commit. */
+  async markDelivered (state: AuthorState, seq: number): Promise<void> {
+    state.delivered = Math.max(state.delivered, seq)
+    await this.#committer.write([{ key: `${this.#base}/d/${state.authorHex}`, value: AuthorHead.encode({ author: pb(state.author), seq: state.delivered }) }])
+  }
+
+  /** Hex id of the author's entry at `seq`, if held. */
+  async idAt (state: AuthorState, seq: number): Promise<string | undefined> {
+    if (seq < 1 || seq > state.seq) return undefined
+    if (seq === state.seq) return toHex(state.head)
+    const pending = state.pending.get(seq)
+    if (pending !== undefined) return pending
+    const [found] = await this.read(state, seq, seq)
+    return found === undefined ? undefined : toHex(found.id)
+  }
+
+  /** Durable entries of an author from `from` to `to` (inclusive), in seq order. */
+  async read (state: AuthorState, from: number, to: number): Promise<StoredEntry[]> {
+    const last = Math.min(to, state.durableSeq)
+    if (from > last) return []
+    const keys: string[] = []
+    for (let seq = from; seq <= last; seq++) keys.push(this.#entryKey(state.authorHex, seq))
+    const values = await this.#kv.getMany(keys)
+    const out: StoredEntry[] = []
+    values.forEach((value, i) => {
+      if (value === undefined || value.length < 34) {
+        throw new StoreFailedError(`entry ${from + i} of author ${state.authorHex} is missing from the datastore although its head says it is there: the store is corrupt`)
+      }
+      out.push({ seq: from + i, checked: ((value[0] as number) & RECORD_SIGNATURE_CHECKED) !== 0, id: value.subarray(1, 33), wire: value.subarray(33) })
+    })
+    return out
+  }
+
+  /** Marks a stored entry's signature as checked (after checking it when serving it). */
+  async markChecked (state: AuthorState, entry: StoredEntry): Promise<void> {
+    const record = new Uint8Array(1 + 32 + entry.wire.length)
+    record[0] = RECORD_SIGNATURE_CHECKED
+    record.set(entry.id, 1)
+    record.set(entry.wire, 33)
+    entry.checked = true
+    await this.#committer.write([{ key: this.#entryKey(state.authorHex, entry.seq), value: record }])
+  }
+
+  #entryKey (authorHex: string, seq: number): string {
+    return `${this.#base}/e/${authorHex}/${seqKey(seq)}`
+  }
+}

@@ -1,0 +1,240 @@
+import { protocolFor } from '@pipes/transport'
+import { InvalidPipelineArgumentError, InvalidPipelineNameError, NodeStoppedError, PipelineExistsError } from './errors.js'
+import { GroupCommitter } from './group-commit.js'
+import { HybridClock } from './hlc.js'
+import { IdentityCache } from './identity-cache.js'
+import { kvOf } from './kv.js'
+import { LivePipeline } from './live-pipeline.js'
+import { PersistentPipeline } from './persistent-pipeline.js'
+import { Publisher } from './publisher.js'
+import { StatsBook } from './stats.js'
+import { DEFAULT_SYNC_LIMITS } from './sync-session.js'
+import { SyncScheduler } from './sync-scheduler.js'
+import type { BasePipeline } from './base-pipeline.js'
+import type { NodeContext } from './context.js'
+import type { RejectReason } from './reject-reasons.js'
+import type { SyncHost, SyncLimits } from './sync-session.js'
+import type { CreatePipelineOptions, ForkDetail, NodeStats, Pipeline, PipesNodeEvents, ReceiptDetail } from './types.js'
+import type { Identity, LocalIdentity } from '@pipes/identity'
+import type { Transport } from '@pipes/transport'
+import type { Datastore } from 'interface-datastore'
+
+/** Default `maxPacketBytes` of a pipeline: 1 MiB. */
+export const DEFAULT_MAX_PACKET_BYTES = 1024 * 1024
+/** Largest `maxPacketBytes` a pipeline may have: 8 MiB (sync frames carry at least one whole entry). */
+export const MAX_PACKET_BYTES_LIMIT = 8 * 1024 * 1024
+/** Default period of the sync with each peer: 30 s. */
+export const DEFAULT_SYNC_INTERVAL_MS = 30_000
+/** Default largest step an entry's time may be ahead of ours: 2 minutes. */
+export const DEFAULT_MAX_CLOCK_SKEW_MS = 120_000
+
+const PIPELINE_NAME = /^[A-Za-z0-9._:#@+=-]{1,128}$/
+
+/** Arguments of {@link createPipesNode}. */
+export interface PipesNodeInit {
+  /** The identity this node puts packets as; the transport must run as the same identity. */
+  identity: LocalIdentity
+  /** The network this node is on (built with `createTransport({ messageId: entryMessageId })`). Started or not: the node works offline. */
+  transport: Transport
+  /** Where persistent pipelines keep their logs: an opened datastore-level `LevelDatastore` in Node, `MemoryDatastore` in tests. The node never closes it. */
+  datastore: Datastore
+  /** How often each peer is synced, in ms; default 30 s (sessions also run on every connection and on gaps). */
+  syncIntervalMs?: number
+  /** The network id entries are signed for; default `transport.network.id`. */
+  networkId?: string
+  /** How far an entry's time may be ahead of this node's clock, in ms; default 2 minutes. */
+  maxClockSkewMs?: number
+  /** Most gossipsub publishes in flight; default 64. */
+  maxPublishInFlight?: number
+  /** Limits of the sync protocol (tests lower them). */
+  syncLimits?: Partial<SyncLimits>
+}
+
+/** One identity on one network: its pipelines, their stores and sync. */
+export interface PipesNode extends EventTarget {
+  /** Our public identity. */
+  readonly identity: Identity
+  /** The network id entries are signed for. */
+  readonly networkId: string
+  /** True between `start()` and `stop()`. */
+  readonly started: boolean
+  /** Serves the sync protocol and starts syncing with peers. Pipelines work before it (offline). Idempotent. */
+  start (): Promise<void>
+  /** Stops sync, closes every pipeline after in-flight writes are durable. Final: create a new node to go on. Neither the transport nor the datastore is closed. */
+  stop (): Promise<void>
+  /**
+   * Creates a pipeline, at once (a persistent one opens its store in the
+   * background; its calls wait for that). Creating an existing name with the
+   * same kind returns the existing pipeline.
+   *
+   * @throws {@link PipelineExistsError} when the name exists with another kind or size limit
+   * @throws {@link InvalidPipelineNameError} when the name breaks the rules
+   * @throws {@link InvalidPipelineArgumentError} when an option has the wrong type or range
+   * @throws {@link NodeStoppedError} after `stop()`
+   */
+  createPipeline (options: CreatePipelineOptions): Pipeline
+  /** The pipeline of that name, if created. */
+  pipelineNamed (name: string): Pipeline | undefined
+  /** Every pipeline created on this node. */
+  pipelines (): Pipeline[]
+  /** Counters since the node was created. */
+  stats (): NodeStats
+  addEventListener<K extends keyof PipesNodeEvents>(type: K, listener: ((evt: PipesNodeEvents[K]) => void) | null, options?: boolean | AddEventListenerOptions): void
+  addEventListener (type: string, listener: EventListenerOrEventListenerObject | null, options?: boolean | AddEventListenerOptions): void
+  removeEventListener<K extends keyof PipesNodeEvents>(type: K, listener: ((evt: PipesNodeEvents[K]) => void) | null, options?: boolean | EventListenerOptions): void
+  removeEventListener (type: string, listener: EventListenerOrEventListenerObject | null, options?: boolean | EventListenerOptions): void
+}
+
+class Node extends EventTarget implements PipesNode, SyncHost {
+  readonly identity: Identity
+  readonly networkId: string
+  readonly ctx: NodeContext
+  readonly limits: SyncLimits
+  readonly #pipelines = new Map<string, BasePipeline>()
+  readonly #scheduler: SyncScheduler
+  readonly #stats = new StatsBook()
+  readonly #committer: GroupCommitter
+  #started = false
+  #stopped = false
+
+  constructor (init: PipesNodeInit) {
+    super()
+    if (init === null || typeof init !== 'object') throw new InvalidPipelineArgumentError('createPipesNode needs { identity, transport, datastore }')
+    const { identity, transport, datastore } = init
+    if (identity === null || typeof identity !== 'object' || typeof identity.sign !== 'function') throw new InvalidPipelineArgumentError('createPipesNode: identity must be a LocalIdentity (from generateIdentity or loadKeyFile)')
+    if (transport === null || typeof transport !== 'object' || typeof transport.subscribe !== 'function') throw new InvalidPipelineArgumentError('createPipesNode: transport must be a Transport from createTransport')
+    if (datastore === null || typeof datastore !== 'object' || typeof datastore.batch !== 'function') throw new InvalidPipelineArgumentError('createPipesNode: datastore must be an interface-datastore Datastore (LevelDatastore, MemoryDatastore)')
+    const syncIntervalMs = positive(init.syncIntervalMs, DEFAULT_SYNC_INTERVAL_MS, 'syncIntervalMs')
+    const maxClockSkewMs = positive(init.maxClockSkewMs, DEFAULT_MAX_CLOCK_SKEW_MS, 'maxClockSkewMs')
+    const maxInFlight = positive(init.maxPublishInFlight, 64, 'maxPublishInFlight')
+    this.networkId = init.networkId ?? transport.network.id
+    this.identity = identity.public()
+    this.limits = { ...DEFAULT_SYNC_LIMITS, ...(init.syncLimits ?? {}) }
+    const kv = kvOf(datastore)
+    this.#committer = new GroupCommitter(kv)
+    const identities = new IdentityCache()
+    identities.seed(this.identity)
+    const stats = this.#stats
+    const isStopped = (): boolean => this.#stopped
+    this.ctx = {
+      identity,
+      self: this.identity,
+      transport,
+      networkId: this.networkId,
+      kv,
+      committer: this.#committer,
+      clock: new HybridClock(),
+      identities,
+      stats,
+      publisher: new Publisher(transport, stats, maxInFlight),
+      maxClockSkewMs,
+      get stopped () { return isStopped() },
+      reject: (reason: RejectReason, pipeline: string | undefined, from: string) => {
+        stats.reject(reason)
+        this.dispatchEvent(new CustomEvent('reject', { detail: { pipeline, reason, from } }))
+      },
+      fork: (detail: ForkDetail) => { this.dispatchEvent(new CustomEvent('fork', { detail })) },
+      receipt: (detail: ReceiptDetail) => { this.dispatchEvent(new CustomEvent('receipt', { detail })) },
+      requestSync: (peer?: string) => { if (this.#started) this.#scheduler.request(peer) }
+    }
+    this.#scheduler = new SyncScheduler(this, transport, protocolFor(this.networkId, 'sync', '1.0.0'), syncIntervalMs)
+  }
+
+  get started (): boolean { return this.#started }
+
+  override addEventListener<K extends keyof PipesNodeEvents>(type: K, listener: ((evt: PipesNodeEvents[K]) => void) | null, options?: boolean | AddEventListenerOptions): void
+  override addEventListener (type: string, listener: EventListenerOrEventListenerObject | null, options?: boolean | AddEventListenerOptions): void
+  override addEventListener (type: string, listener: unknown, options?: boolean | AddEventListenerOptions): void {
+    super.addEventListener(type, listener as EventListenerOrEventListenerObject | null, options)
+  }
+
+  override removeEventListener<K extends keyof PipesNodeEvents>(type: K, listener: ((evt: PipesNodeEvents[K]) => void) | null, options?: boolean | EventListenerOptions): void
+  override removeEventListener (type: string, listener: EventListenerOrEventListenerObject | null, options?: boolean | EventListenerOptions): void
+  override removeEventListener (type: string, listener: unknown, options?: boolean | EventListenerOptions): void {
+    super.removeEventListener(type, listener as EventListenerOrEventListenerObject | null, options)
+  }
+
+  async start (): Promise<void> {
+    if (this.#stopped) throw new NodeStoppedError('start the node')
+    if (this.#started) return
+    this.#started = true
+    await this.#scheduler.start()
+  }
+
+  async stop (): Promise<void> {
+    if (this.#stopped) return
+    this.#stopped = true
+    await this.#scheduler.stop()
+    await Promise.allSettled([...this.#pipelines.values()].map(async p => { await p.close() }))
+    await this.ctx.publisher.idle()
+    await this.#committer.flush()
+    this.#started = false
+  }
+
+  createPipeline (options: CreatePipelineOptions): Pipeline {
+    if (this.#stopped) throw new NodeStoppedError('create a pipeline')
+    if (options === null || typeof options !== 'object') throw new InvalidPipelineArgumentError('createPipeline needs an options object { name, persistent?, maxPacketBytes? }')
+    const { name } = options
+    if (typeof name !== 'string' || !PIPELINE_NAME.test(name)) {
+      throw new InvalidPipelineNameError(`pipeline name ${JSON.stringify(name)} is not allowed: use 1 to 128 characters of letters, digits and . _ - : # @ + =`)
+    }
+    if (options.persistent !== undefined && typeof options.persistent !== 'boolean') throw new InvalidPipelineArgumentError('createPipeline: persistent must be true or false')
+    const persistent = options.persistent === true
+    const maxPacketBytes = options.maxPacketBytes ?? DEFAULT_MAX_PACKET_BYTES
+    if (!Number.isSafeInteger(maxPacketBytes) || maxPacketBytes < 1 || maxPacketBytes > MAX_PACKET_BYTES_LIMIT) {
+      throw new InvalidPipelineArgumentError(`createPipeline: maxPacketBytes must be an integer from 1 to ${MAX_PACKET_BYTES_LIMIT}, got ${String(options.maxPacketBytes)}`)
+    }
+    const kind = persistent ? 'persistent' : 'live'
+    const existing = this.#pipelines.get(name)
+    if (existing !== undefined) {
+      const sameSize = options.maxPacketBytes === undefined || existing.maxPacketBytes === maxPacketBytes
+      if (existing.kind === kind && sameSize) return existing
+      throw new PipelineExistsError(name, `${existing.kind} (maxPacketBytes ${existing.maxPacketBytes})`, `${kind} (maxPacketBytes ${maxPacketBytes})`)
+    }
+    const pipeline = persistent
+      ? new PersistentPipeline(this.ctx, name, maxPacketBytes)
+      : new LivePipeline(this.ctx, name, maxPacketBytes)
+    this.#pipelines.set(name, pipeline)
+    return pipeline
+  }
+
+  pipelineNamed (name: string): Pipeline | undefined {
+    return this.#pipelines.get(name)
+  }
+
+  pipelines (): Pipeline[] {
+    return [...this.#pipelines.values()]
+  }
+
+  syncablePipelines (): Map<string, PersistentPipeline> {
+    const out = new Map<string, PersistentPipeline>()
+    for (const [name, p] of this.#pipelines) if (p instanceof PersistentPipeline && p.opened) out.set(name, p)
+    return out
+  }
+
+  stats (): NodeStats {
+    let gapBuffered = 0
+    let gapDropped = 0
+    for (const p of this.#pipelines.values()) {
+      if (p instanceof PersistentPipeline) { gapBuffered += p.gapBuffered; gapDropped += p.gapDropped }
+    }
+    this.#stats.gapDropped = gapDropped
+    return this.#stats.snapshot({ gapBuffered, commits: this.#committer.stats.commits, commitOps: this.#committer.stats.ops })
+  }
+}
+
+function positive (value: unknown, fallback: number, what: string): number {
+  if (value === undefined) return fallback
+  if (typeof value !== 'number' || !Number.isFinite(value) || value <= 0) throw new InvalidPipelineArgumentError(`createPipesNode: ${what} must be a positive number of ms/count, got ${String(value)}`)
+  return value
+}
+
+/**
+ * Creates the Pipes node of an identity on a network. Pipelines can be
+ * created and used at once; call `start()` to serve and run sync.
+ *
+ * @throws {@link InvalidPipelineArgumentError} when an argument has the wrong type or range
+ */
+export function createPipesNode (init: PipesNodeInit): PipesNode {
+  return new Node(init)
+}

@@ -1,0 +1,127 @@
+import { toHex } from './bytes.js'
+import { decodeWire } from './entry-codec.js'
+import { prepareEntry, signEntry } from './entry-builder.js'
+import type { NodeContext } from './context.js'
+import type { PayloadCodec } from './payload-codec.js'
+import type { AuthorState, EntryStore, StoredEntry } from './entry-store.js'
+import type { HlcTime } from './hlc.js'
+
+/** One of our entries, signed, waiting for its turn to be appended. */
+interface Signed { entry: StoredEntry, resolve: () => void, reject: (err: unknown) => void }
+
+/**
+ * Our own entries of one persistent pipeline: assigns seq and `prev` at put
+ * time (so many signatures can be made at once), appends them to the store
+ * strictly in seq order, and keeps our ids by seq for delivery receipts.
+ */
+export class OwnLog {
+  readonly #ctx: NodeContext
+  readonly #store: EntryStore
+  readonly #pipeline: string
+  readonly #flags: number
+  readonly state: AuthorState
+  #nextSeq: number
+  #lastId: Uint8Array
+  readonly #signed = new Map<number, Signed>()
+  /** Our entry ids, index seq - 1. */
+  readonly ids: string[] = []
+  readonly #seqOf = new Map<string, number>()
+
+  constructor (ctx: NodeContext, store: EntryStore, pipeline: string, flags: number) {
+    this.#ctx = ctx
+    this.#store = store
+    this.#pipeline = pipeline
+    this.#flags = flags
+    this.state = store.ensure(ctx.self.publicKey)
+    this.#nextSeq = this.state.seq + 1
+    this.#lastId = this.state.head
+  }
+
+  /** Loads our ids (for receipts) and the clock's last reading. */
+  async load (): Promise<HlcTime | undefined> {
+    this.#nextSeq = this.state.seq + 1
+    this.#lastId = this.state.head
+    let last: HlcTime | undefined
+    for (let from = 1; from <= this.state.durableSeq; from += 1024) {
+      const chunk = await this.#store.read(this.state, from, from + 1023)
+      for (const e of chunk) this.#addId(e.seq, toHex(e.id))
+      const tail = chunk[chunk.length - 1]
+      if (tail !== undefined && from + 1024 > this.state.durableSeq) last = timeOf(tail.wire)
+    }
+    return last
+  }
+
+  /** Whether no put of ours is between seq assignment and append. */
+  get quiet (): boolean {
+    return this.#nextSeq === this.state.seq + 1
+  }
+
+  /** Our entries that arrived from peers (a restore): moves our counters past them. */
+  adopted (): void {
+    this.#nextSeq = this.state.seq + 1
+    this.#lastId = this.state.head
+  }
+
+  seqOf (idHex: string): number | undefined {
+    return this.#seqOf.get(idHex)
+  }
+
+  /** Builds, signs and durably appends one entry; resolves with its seq, id and time once durable. */
+  async put (data: Uint8Array, codec: PayloadCodec): Promise<{ seq: number, idHex: string, time: HlcTime, wire: Uint8Array }> {
+    const seq = this.#nextSeq
+    const encoded = codec.encode(data, { author: this.state.author, seq })
+    this.#nextSeq++
+    const time = this.#ctx.clock.tick()
+    const prepared = prepareEntry(this.#ctx.identity, {
+      network: this.#ctx.networkId, pipeline: this.#pipeline, seq, prev: this.#lastId, time, flags: this.#flags, keyEpoch: encoded.keyEpoch, payload: encoded.payload
+    })
+    this.#lastId = prepared.id
+    let wire: Uint8Array
+    try {
+      wire = await signEntry(this.#ctx.identity, prepared)
+    } catch (err) {
+      // a seq with no entry would stall every later put: fail the log
+      this.#failFrom(seq, err)
+      throw err
+    }
+    const durable = new Promise<void>((resolve, reject) => {
+      this.#signed.set(seq, { entry: { seq, id: prepared.id, wire, checked: true }, resolve, reject })
+    })
+    this.#flush()
+    await durable
+    this.#addId(seq, prepared.idHex)
+    return { seq, idHex: prepared.idHex, time, wire }
+  }
+
+  #addId (seq: number, idHex: string): void {
+    this.ids[seq - 1] = idHex
+    this.#seqOf.set(idHex, seq)
+  }
+
+  #failFrom (seq: number, err: unknown): void {
+    for (const [s, w] of this.#signed) {
+      if (s > seq) { this.#signed.delete(s); w.reject(err) }
+    }
+  }
+
+  /** Appends every signed entry that is next in line, as one batch. */
+  #flush (): void {
+    const batch: Signed[] = []
+    let next = this.state.seq + 1
+    for (let s = this.#signed.get(next); s !== undefined; s = this.#signed.get(next)) {
+      this.#signed.delete(next)
+      batch.push(s)
+      next++
+    }
+    if (batch.length === 0) return
+    this.#store.append(this.state, batch.map(b => b.entry)).then(
+      () => { for (const b of batch) b.resolve() },
+      (err: unknown) => { for (const b of batch) b.reject(err) }
+    )
+  }
+}
+
+function timeOf (wire: Uint8Array): HlcTime | undefined {
+  const w = decodeWire(wire)
+  return w === undefined ? undefined : { time: w.entry.time, counter: w.entry.counter }
+}

@@ -1,0 +1,45 @@
+import type { UnsignedEntry } from './entry-codec.js'
+
+/** What a payload codec turns a packet's data into. */
+export interface EncodedPayload {
+  payload: Uint8Array
+  /** Key epoch the payload was sealed under; 0 for plain payloads. */
+  keyEpoch: number
+}
+
+/** What a codec knows of the entry it encodes a payload for (assigned before encoding). */
+export interface PayloadMeta {
+  /** 32-byte ed25519 public key of the author. */
+  author: Uint8Array
+  /** The entry's per-author sequence number. */
+  seq: number
+}
+
+/**
+ * The layer between `Packet.data` and `entry.payload`. The plain codec
+ * passes bytes through; an encrypted pipeline's codec seals them under the
+ * key of an epoch and sets `FLAG_ENCRYPTED`, without the entry format, the
+ * store or sync knowing about keys.
+ */
+export interface PayloadCodec {
+  /** Kind flag bits this codec adds to every entry (e.g. FLAG_ENCRYPTED). */
+  readonly flags: number
+  /** Bytes the codec may add to a payload (nonce, tag), counted against the size limit. */
+  readonly overheadBytes: number
+  /** Synchronous: seq and `prev` of an author's entries are assigned in call order, and each entry's id needs its payload. */
+  encode (data: Uint8Array, meta: PayloadMeta): EncodedPayload
+  /**
+   * The packet data of a verified entry; throws when it cannot be opened
+   * (yet): the entry is then not delivered, and its author's later entries
+   * wait behind it until a later delivery attempt opens it.
+   */
+  decode (entry: UnsignedEntry): Uint8Array | Promise<Uint8Array>
+}
+
+/** Payload = data. */
+export const plainCodec: PayloadCodec = {
+  flags: 0,
+  overheadBytes: 0,
+  encode: (data, _meta) => ({ payload: data, keyEpoch: 0 }),
+  decode: (entry) => entry.payload
+}

@@ -1,0 +1,161 @@
+import type { RejectReason } from './reject-reasons.js'
+import type { Identity } from '@pipes/identity'
+
+/** What a listener receives: one entry of a pipeline, verified. */
+export interface Packet {
+  /** The bytes the sender put. */
+  data: Uint8Array
+  /** The author, verified: the entry's signature and the name's signature both check. */
+  sender: Identity
+  /** When the sender put it: the wall-clock part of its hybrid logical clock, in ms since the epoch. */
+  timestamp: number
+  /** Hex sha256 entry hash: the same on every node. */
+  id: string
+  /** Name of the pipeline it was put on. */
+  pipeline: string
+  /** The sender's sequence number in this pipeline (from 1; live pipelines count from 1 per session). */
+  seq: number
+}
+
+/** The kinds of pipeline. This version builds `live` and `persistent`. */
+export type PipelineKind = 'live' | 'persistent' | 'p2p' | 'encrypted'
+
+/** Called once for each packet; a returned promise is awaited before the next packet of the pipeline. */
+export type PacketListener = (packet: Packet, pipeline: Pipeline) => void | Promise<void>
+
+/** Options of `addPacketListener`. */
+export interface AddPacketListenerOptions {
+  /** First give the listener every stored packet already delivered to others (persistent pipelines), then new ones. Default false. */
+  replay?: boolean
+}
+
+/** Detail of a `receipt` event: a peer is now known to hold more of our packets. */
+export interface ReceiptDetail {
+  pipeline: string
+  /** Peer id of the holder. */
+  peer: string
+  /** Our highest seq the peer holds (with every seq below it). */
+  seq: number
+  /** Ids of our packets the peer is newly known to hold, in seq order. */
+  ids: string[]
+}
+
+/** Detail of a `fork` event: two different entries claimed the same author and seq. The second was rejected. */
+export interface ForkDetail {
+  pipeline: string
+  /** Peer id of the author. */
+  author: string
+  seq: number
+  /** Id of the entry we hold. */
+  kept: string
+  /** Id of the conflicting entry we refused. */
+  rejected: string
+  /** Peer id that sent us the conflicting entry. */
+  from: string
+}
+
+/** Detail of a `reject` event. */
+export interface RejectDetail {
+  pipeline: string | undefined
+  reason: RejectReason
+  /** Peer id that sent it. */
+  from: string
+}
+
+/** Events of a pipeline. */
+export interface PipelineEvents {
+  receipt: CustomEvent<ReceiptDetail>
+  fork: CustomEvent<ForkDetail>
+}
+
+/** A named stream of packets shared by every node of a network that has it. */
+export interface Pipeline extends EventTarget {
+  /** The pipeline's name. */
+  readonly name: string
+  /** Its kind. */
+  readonly kind: PipelineKind
+  /** Largest `data` accepted by `putPacket`, in bytes. */
+  readonly maxPacketBytes: number
+  /**
+   * Puts a packet on the pipeline. A live pipeline resolves once the
+   * packet is handed to gossipsub; a persistent one once it is durably
+   * stored in this node's datastore (it is then pushed to peers).
+   *
+   * @throws {@link PacketTooLargeError} when `data` is over `maxPacketBytes`
+   * @throws {@link InvalidPipelineArgumentError} when `data` is not a Uint8Array
+   * @throws {@link NodeStoppedError} after the node stopped
+   */
+  putPacket (data: Uint8Array): Promise<Packet>
+  /** Calls `fn` for every packet from now on (and, with `replay`, the stored ones first). Adding the same function twice has no effect. */
+  addPacketListener (fn: PacketListener, options?: AddPacketListenerOptions): void
+  /** Stops calling `fn`. */
+  removePacketListener (fn: PacketListener): void
+  /** Stored packets, author by author, each author's in seq order (empty for live pipelines). */
+  history (): AsyncIterable<Packet>
+  /** Peer ids known to hold one of our own packets (delivery receipts); empty for unknown ids and live pipelines. */
+  holders (packetId: string): string[]
+  addEventListener<K extends keyof PipelineEvents>(type: K, listener: ((evt: PipelineEvents[K]) => void) | null, options?: boolean | AddEventListenerOptions): void
+  addEventListener (type: string, listener: EventListenerOrEventListenerObject | null, options?: boolean | AddEventListenerOptions): void
+  removeEventListener<K extends keyof PipelineEvents>(type: K, listener: ((evt: PipelineEvents[K]) => void) | null, options?: boolean | EventListenerOptions): void
+  removeEventListener (type: string, listener: EventListenerOrEventListenerObject | null, options?: boolean | EventListenerOptions): void
+}
+
+/** Options of `createPipeline`. */
+export interface CreatePipelineOptions {
+  /** 1 to 128 characters: letters, digits and `. _ - : # @ + =`. */
+  name: string
+  /** Store and sync the pipeline (store-and-forward). Default false (live). */
+  persistent?: boolean
+  /** Largest packet, in bytes; default 1 MiB, at most 8 MiB. */
+  maxPacketBytes?: number
+}
+
+/** Sync counters. */
+export interface SyncStats {
+  /** Sessions completed, as initiator or responder. */
+  sessions: number
+  /** Sessions that ended in an error (peer gone, refused frames, timeouts). */
+  failed: number
+  /** Sessions refused by us for a frame that broke the protocol or its limits. */
+  refused: number
+  batchesSent: number
+  batchesReceived: number
+  entriesSent: number
+  entriesReceived: number
+}
+
+/** Counters of a node since it was created. */
+export interface NodeStats {
+  /** Packets put by this node. */
+  put: number
+  /** Entries written to the datastore (own and received). */
+  stored: number
+  /** Packets delivered to listeners (counted once per packet, not per listener). */
+  delivered: number
+  /** Entries handed to gossipsub. */
+  published: number
+  /** Entries not published because too many were in flight or the transport was not started (sync delivers them). */
+  publishSkipped: number
+  /** Entries and frames refused, in total and by reason. */
+  rejected: number
+  rejects: Record<RejectReason, number>
+  /** Forks seen (also counted in `rejects.fork`). */
+  forks: number
+  /** Entries waiting for a gap to fill, now. */
+  gapBuffered: number
+  /** Out-of-order entries dropped because the gap buffer was full (sync fetches them again). */
+  gapDropped: number
+  /** Listener calls that threw or rejected. */
+  listenerErrors: number
+  /** Group commits: synced batches written and operations in them. */
+  commits: number
+  commitOps: number
+  sync: SyncStats
+}
+
+/** Events of a node: every pipeline's `receipt` and `fork`, and every `reject`. */
+export interface PipesNodeEvents {
+  receipt: CustomEvent<ReceiptDetail>
+  fork: CustomEvent<ForkDetail>
+  reject: CustomEvent<RejectDetail>
+}

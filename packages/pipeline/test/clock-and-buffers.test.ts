@@ -1,0 +1,47 @@
+import { describe, expect, it } from 'vitest'
+import { GapBuffer } from '../src/gap-buffer.js'
+import { compareHlc, HybridClock } from '../src/index.js'
+import type { VerifiedEntry } from '../src/entry-verify.js'
+
+describe('hybrid logical clock', () => {
+  it('ticks strictly upward when the wall clock stands still or steps back', () => {
+    let wall = 1000
+    const clock = new HybridClock(() => wall)
+    const a = clock.tick()
+    const b = clock.tick()
+    wall = 500
+    const c = clock.tick()
+    wall = 2000
+    const d = clock.tick()
+    expect(compareHlc(b, a)).toBeGreaterThan(0)
+    expect(compareHlc(c, b)).toBeGreaterThan(0)
+    expect(compareHlc(d, c)).toBeGreaterThan(0)
+    expect(d).toEqual({ time: 2000, counter: 0 })
+  })
+
+  it('moves past observed times', () => {
+    const clock = new HybridClock(() => 1000)
+    clock.observe({ time: 5000, counter: 9 })
+    expect(compareHlc(clock.tick(), { time: 5000, counter: 9 })).toBeGreaterThan(0)
+    clock.observe({ time: 10, counter: 0 })
+    expect(clock.peek().time).toBe(5000)
+  })
+})
+
+const fake = (seq: number, size = 10): VerifiedEntry => ({ entry: { seq } as VerifiedEntry['entry'], wire: new Uint8Array(size) } as VerifiedEntry)
+
+describe('gap buffer', () => {
+  it('keeps out-of-order entries until taken, bounded in count and bytes', () => {
+    const gap = new GapBuffer(3, 25)
+    expect(gap.add('a', fake(5))).toBe(true)
+    expect(gap.add('a', fake(5))).toBe(true)
+    expect(gap.size).toBe(1)
+    expect(gap.add('a', fake(6))).toBe(true)
+    expect(gap.add('b', fake(9))).toBe(false) // 30 bytes > 25
+    expect(gap.dropped).toBe(1)
+    expect(gap.take('a', 5)?.entry.seq).toBe(5)
+    expect(gap.take('a', 5)).toBeUndefined()
+    gap.dropUpTo('a', 6)
+    expect(gap.size).toBe(0)
+  })
+})

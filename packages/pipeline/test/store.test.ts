@@ -1,0 +1,78 @@
+import { MemoryDatastore } from 'datastore-core'
+import { Key } from 'interface-datastore'
+import { afterEach, describe, expect, it } from 'vitest'
+import { EntryStore } from '../src/entry-store.js'
+import { GroupCommitter } from '../src/group-commit.js'
+import { kvOf } from '../src/kv.js'
+import { levelStore, removeDir } from './helpers.js'
+import type { StoredEntry } from '../src/entry-store.js'
+import type { Datastore } from 'interface-datastore'
+
+const author = new Uint8Array(32).fill(1)
+const entry = (seq: number): StoredEntry => ({ seq, id: new Uint8Array(32).fill(seq), wire: new TextEncoder().encode(`entry-${seq}`), checked: seq % 2 === 0 })
+
+describe('group commit and entry store', () => {
+  const cleanup: Array<() => Promise<void>> = []
+  afterEach(async () => { for (const fn of cleanup.splice(0)) await fn() })
+
+  it('one batch commits many concurrent writes (LevelDB, synced)', async () => {
+    const { datastore, dir, close } = await levelStore()
+    cleanup.push(async () => { await close(); await removeDir(dir) })
+    const kv = kvOf(datastore)
+    expect(kv.synced).toBe(true)
+    const committer = new GroupCommitter(kv)
+    await Promise.all(Array.from({ length: 500 }, async (_, i) => { await committer.write([{ key: `/t/${String(i).padStart(4, '0')}`, value: new Uint8Array([i % 256]) }]) }))
+    expect(committer.stats.ops).toBe(500)
+    expect(committer.stats.commits).toBeLessThan(50)
+    // what the committer wrote is what the Datastore API reads
+    expect(Array.from(await datastore.get(new Key('/t/0042')))).toEqual([42])
+  })
+
+  it('a MemoryDatastore goes through its Datastore batch', async () => {
+    const ds = new MemoryDatastore()
+    const kv = kvOf(ds)
+    expect(kv.synced).toBe(false)
+    const committer = new GroupCommitter(kv)
+    await committer.write([{ key: '/x/1', value: new Uint8Array([1]) }, { key: '/x/2', value: new Uint8Array([2]) }])
+    await committer.write([{ key: '/x/1' }])
+    expect(await kv.getMany(['/x/1', '/x/2'])).toEqual([undefined, new Uint8Array([2])])
+  })
+
+  async function roundTrip (open: () => Promise<Datastore>): Promise<void> {
+    const ds = await open()
+    const kv = kvOf(ds)
+    const store = new EntryStore(kv, new GroupCommitter(kv), 'a/b c')
+    await store.open()
+    const state = store.ensure(author)
+    await store.append(state, [entry(1), entry(2)])
+    await store.append(state, [entry(3)])
+    await expect(store.append(state, [entry(5)])).rejects.toMatchObject({ code: 'ERR_STORE_FAILED' })
+    await store.markDelivered(state, 2)
+    expect(state).toMatchObject({ seq: 3, durableSeq: 3, delivered: 2 })
+    expect(await store.idAt(state, 2)).toBe('02'.repeat(32))
+
+    const again = new EntryStore(kv, new GroupCommitter(kv), 'a/b c')
+    await again.open()
+    const reloaded = again.get(state.authorHex)
+    expect(reloaded).toMatchObject({ seq: 3, durableSeq: 3, delivered: 2 })
+    const read = await again.read(reloaded as NonNullable<typeof reloaded>, 1, 10)
+    expect(read.map(e => e.seq)).toEqual([1, 2, 3])
+    expect(read.map(e => e.checked)).toEqual([false, true, false])
+    expect(new TextDecoder().decode(read[2]?.wire)).toBe('entry-3')
+    // another pipeline's log is separate
+    const other = new EntryStore(kv, new GroupCommitter(kv), 'other')
+    await other.open()
+    expect([...other.authors()]).toHaveLength(0)
+  }
+
+  it('appends, reads and reopens (MemoryDatastore)', async () => {
+    const ds = new MemoryDatastore()
+    await roundTrip(async () => ds)
+  })
+
+  it('appends, reads and reopens (LevelDB)', async () => {
+    const { datastore, dir, close } = await levelStore()
+    cleanup.push(async () => { await close(); await removeDir(dir) })
+    await roundTrip(async () => datastore)
+  })
+})
