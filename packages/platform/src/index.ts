@@ -1,5 +1,35 @@
 /**
  * @packageDocumentation
- * Work in progress.
+ * `@pipes/platform`: the `PlatformAPI` of the Pipes tutorial. One `apiPath`
+ * holds a local identity, network configs and each node's store; it is
+ * locked while in use and found again after a restart.
+ *
+ * @example
+ * ```ts
+ * import { PlatformAPI } from '@pipes/platform'
+ *
+ * const api = new PlatformAPI('/tmp/alice')
+ * if (!await api.hasLocalIdentity()) await api.addIdentity('alice')
+ * const network = await api.networkWithId('local')        // built-in loopback network
+ * const node = await network.nodeWithIdentity(await api.localIdentity())
+ * const pipeline = node.pipelineNamed('CHAT') ?? node.createPipeline({ name: 'CHAT', persistent: true })
+ * pipeline.addPacketListener((packet) => { console.log(packet.sender.name, new TextDecoder().decode(packet.data)) })
+ * await node.connect()
+ * await pipeline.putPacket(new TextEncoder().encode('hello'))
+ * await api.close()
+ * ```
  */
-export {}
+export { PlatformAPI } from './platform-api.js'
+export type { PlatformAPIOptions, TransportTimings } from './platform-api.js'
+export { Network } from './network.js'
+export { Node } from './node.js'
+export type { CreatePipelineOptions, NodeEvents, PlatformNodeStats } from './node.js'
+export { LOCAL_NETWORK, LOCAL_NETWORK_ID } from './network-config.js'
+export type { OpenedDatastore, PlatformStorage } from './storage.js'
+export {
+  ApiPathLockedError, ClosedError, CorruptConfigError, IdentityExistsError, InvalidIdentityNameError,
+  InvalidNetworkConfigError, NetworkExistsError, NoLocalIdentityError, NotConnectedError, UnknownNetworkError
+} from './errors.js'
+export type { Identity, LocalIdentity } from '@pipes/identity'
+export type { Packet, PacketListener, Pipeline } from '@pipes/pipeline'
+export type { NetworkConfig } from '@pipes/transport'

@@ -1,0 +1,210 @@
+import { ClosedError, NotConnectedError } from './errors.js'
+import { TypedEventTarget } from './typed-events.js'
+import type { OpenedDatastore } from './storage.js'
+import type { LocalIdentity } from '@pipes/identity'
+import type { NodeStats, Pipeline, PipesNode } from '@pipes/pipeline'
+import type { NetworkConfig, Transport, TransportStats } from '@pipes/transport'
+
+/** The options of {@link Node.createPipeline} (those of `@pipes/pipeline`). */
+export type CreatePipelineOptions = Parameters<PipesNode['createPipeline']>[0]
+
+/** The events a {@link Node} dispatches (`node.addEventListener(name, e => e.detail)`). */
+export interface NodeEvents {
+  /** `connect()` finished: the node is on the network (detail: its peer id). */
+  connected: string
+  /** `disconnect()` (or `close()`) finished (detail: its peer id). */
+  disconnected: string
+  /** A peer connected to this node (detail: the peer's id). */
+  'peer:joined': string
+  /** A peer is no longer connected (detail: the peer's id). */
+  'peer:left': string
+}
+
+/** What {@link Node.stats} reports. */
+export interface PlatformNodeStats {
+  /** Whether the node is connected (between `connect()` and `disconnect()`). */
+  connected: boolean
+  /** How many peers are connected now. */
+  peers: number
+  /** The pipeline layer's counters, including rejected input by reason. */
+  pipeline: NodeStats
+  /** The transport's counters (last known while disconnected). */
+  transport: TransportStats
+}
+
+/** The parts a {@link Node} is made of; built by `Network.nodeWithIdentity`. */
+export interface NodeParts {
+  network: NetworkConfig
+  identity: LocalIdentity
+  transport: Transport
+  pipes: PipesNode
+  store: OpenedDatastore
+  onClose: () => void
+}
+
+/**
+ * One identity's node on one network: the tutorial's `node`. Pipelines can be
+ * created and (when persistent) written before `connect()`; what is put while
+ * disconnected is stored and reaches the network on the next `connect()`.
+ */
+export class Node extends TypedEventTarget<NodeEvents> {
+  /** The network this node is on. */
+  readonly network: NetworkConfig
+  /** The identity this node acts as; its id is the node's peer id. */
+  readonly identity: LocalIdentity
+  readonly #transport: Transport
+  readonly #pipes: PipesNode
+  readonly #store: OpenedDatastore
+  readonly #onClose: () => void
+  #pipesStarted = false
+  #connected = false
+  #closed = false
+  #lastTransportStats: TransportStats
+  #busy: Promise<unknown> = Promise.resolve()
+
+  /** @internal Use `network.nodeWithIdentity(identity)`. */
+  constructor (parts: NodeParts) {
+    super()
+    this.network = parts.network
+    this.identity = parts.identity
+    this.#transport = parts.transport
+    this.#pipes = parts.pipes
+    this.#store = parts.store
+    this.#onClose = parts.onClose
+    this.#lastTransportStats = parts.transport.stats()
+    this.#transport.addEventListener('peer:connect', (e) => { this.emit('peer:joined', e.detail) })
+    this.#transport.addEventListener('peer:disconnect', (e) => { this.emit('peer:left', e.detail) })
+  }
+
+  /** This node's peer id (the identity's id). */
+  get peerId (): string {
+    return this.identity.id
+  }
+
+  /** Whether the node is connected to the network. */
+  get connected (): boolean {
+    return this.#connected
+  }
+
+  /** Runs lifecycle steps one at a time, in call order. */
+  #serial<T> (fn: () => Promise<T>): Promise<T> {
+    const next = this.#busy.then(fn, fn)
+    this.#busy = next.catch(() => {})
+    return next
+  }
+
+  #checkOpen (): void {
+    if (this.#closed) throw new ClosedError(`The node of ${this.identity.name} on network "${this.network.id}"`)
+  }
+
+  /**
+   * Joins the network: starts listening, dials the bootstrap peers and starts
+   * the pipelines' protocols; persistent pipelines then exchange what the
+   * other side lacks with every peer that connects. Safe to call again.
+   */
+  async connect (): Promise<void> {
+    this.#checkOpen()
+    await this.#serial(async () => {
+      this.#checkOpen()
+      if (this.#connected) return
+      if (!this.#pipesStarted) {
+        await this.#pipes.start()
+        this.#pipesStarted = true
+      }
+      if (!this.#transport.started) await this.#transport.start()
+      this.#connected = true
+    })
+    this.emit('connected', this.peerId)
+  }
+
+  /**
+   * Leaves the network: closes every connection and stops listening. The
+   * node's pipelines stay usable; persistent ones keep accepting puts, which
+   * are delivered after the next `connect()`.
+   */
+  async disconnect (): Promise<void> {
+    this.#checkOpen()
+    const was = await this.#serial(async () => {
+      if (!this.#connected) return false
+      this.#lastTransportStats = this.#transport.stats()
+      this.#connected = false
+      await this.#transport.stop()
+      return true
+    })
+    if (was) this.emit('disconnected', this.peerId)
+  }
+
+  /** The pipeline called `name` on this node, or `undefined` when there is none yet. */
+  pipelineNamed (name: string): Pipeline | undefined {
+    this.#checkOpen()
+    return this.#pipes.pipelineNamed(name)
+  }
+
+  /**
+   * Creates the pipeline `name` on this node (synchronous, like the
+   * tutorial; it works before `connect()`). Creating a name that exists
+   * returns the existing pipeline when it is of the same kind, and throws
+   * `ERR_PIPELINE_EXISTS` (from `@pipes/pipeline`) when the options ask for
+   * another kind or size limit.
+   */
+  createPipeline (options: CreatePipelineOptions): Pipeline {
+    this.#checkOpen()
+    return this.#pipes.createPipeline(options)
+  }
+
+  /** The peer ids connected to this node now. */
+  peers (): string[] {
+    if (this.#closed || !this.#connected) return []
+    return this.#transport.peers()
+  }
+
+  /** The multiaddrs (with `/p2p/<peerId>`) other nodes can dial; empty while disconnected. */
+  addresses (): string[] {
+    if (this.#closed || !this.#connected) return []
+    return this.#transport.addresses()
+  }
+
+  /** Connects to a peer by multiaddr (e.g. one of another node's `addresses()`) or by peer id. */
+  async dial (addr: string): Promise<void> {
+    this.#checkOpen()
+    if (!this.#connected) throw new NotConnectedError('node.dial()')
+    await this.#transport.dial(addr)
+  }
+
+  /** Counters of this node: connection state, peers, pipeline and transport figures. */
+  stats (): PlatformNodeStats {
+    const live = this.#connected && !this.#closed
+    if (live) this.#lastTransportStats = this.#transport.stats()
+    return {
+      connected: live,
+      peers: live ? this.#transport.peers().length : 0,
+      pipeline: this.#pipes.stats(),
+      transport: this.#lastTransportStats
+    }
+  }
+
+  /**
+   * Stops the node for good: pipelines, transport, then the store. Called by
+   * `api.close()`; a closed node cannot be connected again (ask the network
+   * for a new one).
+   */
+  async close (): Promise<void> {
+    if (this.#closed) return
+    const wasConnected = this.#connected
+    await this.#serial(async () => {
+      this.#closed = true
+      this.#connected = false
+      try {
+        if (this.#pipesStarted) await this.#pipes.stop()
+      } finally {
+        try {
+          if (this.#transport.started) await this.#transport.stop()
+        } finally {
+          await this.#store.close()
+          this.#onClose()
+        }
+      }
+    })
+    if (wasConnected) this.emit('disconnected', this.peerId)
+  }
+}
