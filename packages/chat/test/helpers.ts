@@ -1,0 +1,89 @@
+import { mkdtemp, rm } from 'node:fs/promises'
+import { tmpdir } from 'node:os'
+import { join } from 'node:path'
+import { Chat } from '../src/index.js'
+import type { ChatMessage, ChatOptions } from '../src/index.js'
+import type { Node } from '@pipes/platform'
+
+/** Options that make tests quicker: short gossipsub heartbeat and re-sync interval. */
+export const FAST: ChatOptions = { platform: { transport: { heartbeatMs: 100 }, syncIntervalMs: 1000 } }
+
+/** Temp dirs and chats made by a test; `cleanup()` closes and removes them (call it in afterEach). */
+export class Scratch {
+  readonly #dirs: string[] = []
+  readonly #chats: Chat[] = []
+
+  async dir (): Promise<string> {
+    const dir = await mkdtemp(join(tmpdir(), 'pipes-chat-'))
+    this.#dirs.push(dir)
+    return dir
+  }
+
+  chat (apiPath: string, options: ChatOptions = {}): Chat {
+    const chat = new Chat(apiPath, { ...FAST, ...options })
+    this.#chats.push(chat)
+    return chat
+  }
+
+  async cleanup (): Promise<void> {
+    await Promise.allSettled(this.#chats.splice(0).map(async c => { await c.close() }))
+    await Promise.all(this.#dirs.splice(0).map(async d => { await rm(d, { recursive: true, force: true }) }))
+  }
+}
+
+/** A UI listener that records messages and lets a test wait for them, event-driven. */
+export class Inbox {
+  readonly messages: ChatMessage[] = []
+  readonly #wakers = new Set<() => void>()
+
+  listener = (m: ChatMessage): void => {
+    this.messages.push(m)
+    for (const wake of this.#wakers) wake()
+  }
+
+  texts (): string[] {
+    return this.messages.map(m => m.text)
+  }
+
+  async waitFor (texts: string[], who: string, timeoutMs = 15_000): Promise<void> {
+    const done = (): boolean => texts.every(t => this.texts().includes(t))
+    if (done()) return
+    await new Promise<void>((resolve, reject) => {
+      const wake = (): void => {
+        if (!done()) return
+        clearTimeout(timer)
+        this.#wakers.delete(wake)
+        resolve()
+      }
+      const timer = setTimeout(() => {
+        this.#wakers.delete(wake)
+        reject(new Error(`${who} lacks ${JSON.stringify(texts.filter(t => !this.texts().includes(t)))} after ${timeoutMs} ms`))
+      }, timeoutMs)
+      this.#wakers.add(wake)
+    })
+  }
+}
+
+/** Dials `to` from `from` and waits until `to` sees the connection. */
+export async function link (from: Chat, to: Chat, timeoutMs = 15_000): Promise<void> {
+  const a = from.node as Node
+  const b = to.node as Node
+  const addr = b.addresses()[0]
+  if (addr === undefined) throw new Error('the node to dial has no address')
+  if (b.peers().includes(a.peerId)) return
+  const joined = new Promise<void>((resolve, reject) => {
+    const onJoin = (e: CustomEvent<string>): void => {
+      if (e.detail !== a.peerId) return
+      clearTimeout(timer)
+      b.removeEventListener('peer:joined', onJoin)
+      resolve()
+    }
+    const timer = setTimeout(() => {
+      b.removeEventListener('peer:joined', onJoin)
+      reject(new Error('peer did not join in time'))
+    }, timeoutMs)
+    b.addEventListener('peer:joined', onJoin)
+  })
+  await a.dial(addr)
+  await joined
+}
