@@ -1,0 +1,148 @@
+/**
+ * The scripted `pnpm demo`: alice, bob and carol run the tutorial's `Chat` on
+ * the built-in loopback network "local", each with its own apiPath under a
+ * fresh temporary directory. They chat live; bob goes offline and misses
+ * messages (and writes one himself); he comes back and everything arrives.
+ */
+import { mkdtemp, rm } from 'node:fs/promises'
+import { tmpdir } from 'node:os'
+import { join } from 'node:path'
+import { Chat } from '@pipes/chat'
+import { LOCAL_NETWORK_ID } from '@pipes/platform'
+import { Inbox } from './inbox.js'
+import { Narrator } from './narrator.js'
+import type { Node } from '@pipes/platform'
+
+interface User {
+  name: string
+  chat: Chat
+  inbox: Inbox
+  node: Node
+}
+
+/** What a demo run established, for callers (and tests) that want figures. */
+export interface DemoResult {
+  /** Messages bob missed while offline and then received. */
+  missedDelivered: number
+  /** Total time, ms. */
+  elapsedMs: number
+}
+
+function short (id: string): string {
+  return `${id.slice(0, 8)}…${id.slice(-4)}`
+}
+
+/** Runs the demo, printing through `narrator`; removes everything it made, also on failure. */
+export async function runDemo (narrator = new Narrator()): Promise<DemoResult> {
+  const n = narrator
+  const dir = await mkdtemp(join(tmpdir(), 'pipes-demo-'))
+  const users: User[] = []
+  const missedByBob = new Set<string>()
+  let bobOffline = false
+
+  n.text(n.bold('Pipes demo: the tutorial\'s Chat, three users on one machine'))
+  n.text(n.dim(`network "${LOCAL_NETWORK_ID}" (built in: 127.0.0.1, TCP port chosen by the OS, no mDNS); data under ${dir}`))
+
+  const say = async (from: User, text: string): Promise<void> => {
+    await from.chat.sendMessage(text)
+    const where = from.name === 'bob' && bobOffline ? n.dim('  (bob is offline: stored locally, not delivered yet)') : ''
+    n.log(`${n.user(from.name)}  sends     "${text}"${where}`)
+  }
+
+  try {
+    n.step('1. alice, bob and carol set up their users and join the network')
+    for (const name of ['alice', 'bob', 'carol']) {
+      const chat = new Chat(join(dir, name))
+      const inbox = new Inbox()
+      if (!await chat.isUserConfigured()) await chat.setupUser(name)
+      chat.setListener((m) => {
+        inbox.add(m, n.elapsed())
+        if (m.sender === name) return // our own message, echoed to our UI
+        const late = missedByBob.has(m.text) && name === 'bob'
+        const note = late ? n.green('  <- missed while offline, delivered on reconnect') : ''
+        n.log(`${n.user(name)}  receives  ${m.sender}: "${m.text}" ${n.dim(`(${Date.now() - m.timestamp} ms after it was sent)`)}${note}`)
+      })
+      await chat.connectToNetwork(LOCAL_NETWORK_ID)
+      const node = chat.node as Node
+      users.push({ name, chat, inbox, node })
+      n.log(`${n.user(name)}  is on "${LOCAL_NETWORK_ID}" as ${short(node.peerId)}, listening on ${node.addresses()[0] ?? '(no address)'}`)
+    }
+    const [alice, bob, carol] = users as [User, User, User]
+
+    const aliceAddr = alice.node.addresses()[0]
+    if (aliceAddr === undefined) throw new Error('alice has no listen address')
+    await bob.node.dial(aliceAddr)
+    await carol.node.dial(aliceAddr)
+    n.log(`bob and carol dial alice's address (no mDNS on the loopback network: apps pass addresses)`)
+
+    n.step('2. live chat: everyone receives everything')
+    const live = [
+      [alice, 'Hi bob, hi carol!'],
+      [bob, 'Hey alice! Pipes works.'],
+      [carol, 'Hello both, I am here too.']
+    ] as const
+    for (const [from, text] of live) {
+      await say(from, text)
+      await Promise.all(users.filter(u => u !== from).map(u => u.inbox.waitFor([text], u.name)))
+    }
+
+    n.step('3. bob goes offline; alice and carol keep chatting')
+    const aliceSeesBobLeave = new Promise<void>((resolve) => {
+      const onLeft = (e: CustomEvent<string>): void => {
+        if (e.detail !== bob.node.peerId) return
+        alice.node.removeEventListener('peer:left', onLeft)
+        resolve()
+      }
+      alice.node.addEventListener('peer:left', onLeft)
+    })
+    await bob.node.disconnect()
+    bobOffline = true
+    await aliceSeesBobLeave
+    n.log(`${n.user('bob')}  disconnects; alice sees him leave (peers: alice ${alice.node.peers().length}, bob ${bob.node.peers().length})`)
+    const missed = [
+      [alice, 'bob, did you see the news?'],
+      [carol, 'He left. We will tell him later.'],
+      [alice, 'Persistent pipelines will deliver it anyway.']
+    ] as const
+    for (const [from, text] of missed) {
+      missedByBob.add(text)
+      await say(from, text)
+      const other = from === alice ? carol : alice
+      await other.inbox.waitFor([text], other.name)
+    }
+    const offlineNote = 'Sorry, my train went into a tunnel.'
+    await say(bob, offlineNote)
+    const bobHas = [...missedByBob].filter(t => bob.inbox.has(t)).length
+    n.log(`${n.user('bob')}  has received ${bobHas} of the ${missedByBob.size} messages sent while he was offline`)
+
+    n.step('4. bob comes back: the missed messages arrive, and his own offline message goes out')
+    const backAt = n.elapsed()
+    await bob.node.connect()
+    bobOffline = false
+    await bob.node.dial(aliceAddr)
+    n.log(`${n.user('bob')}  reconnects and dials alice`)
+    await Promise.all([
+      bob.inbox.waitFor([...missedByBob], 'bob'),
+      alice.inbox.waitFor([offlineNote], 'alice'),
+      carol.inbox.waitFor([offlineNote], 'carol')
+    ])
+    const missedArrivals = bob.inbox.messages.filter(m => missedByBob.has(m.text)).map(m => m.receivedAt)
+    const caughtUp = Math.max(...missedArrivals) - backAt
+    const got = missedArrivals.length
+    await say(bob, 'Back online, all caught up.')
+    await Promise.all([alice, carol].map(u => u.inbox.waitFor(['Back online, all caught up.'], u.name)))
+
+    n.step('summary')
+    n.text(n.green(`bob received ${got} of ${missedByBob.size} messages he missed, the last ${caughtUp} ms after reconnecting; alice and carol received what bob wrote offline.`))
+    for (const u of users) {
+      const s = u.chat.stats()
+      n.text(`${n.user(u.name)} sent ${s.sent}, received ${s.received} (own included), malformed ${s.malformed}`)
+    }
+    return { missedDelivered: got, elapsedMs: n.elapsed() }
+  } finally {
+    const closed = await Promise.allSettled(users.map(async u => { await u.chat.close() }))
+    await rm(dir, { recursive: true, force: true })
+    const failed = closed.filter(r => r.status === 'rejected').length
+    n.text(n.dim(`stopped ${users.length - failed} of ${users.length} nodes, removed ${dir}, ${n.elapsed()} ms in all`))
+  }
+}
