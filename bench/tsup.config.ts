@@ -1,9 +1,10 @@
 import { defineConfig } from 'tsup'
 
 export default defineConfig({
-  entry: ['src/index.ts'],
+  // run: the CLI; memory-child: the node process the memory scenario samples.
+  entry: ['src/index.ts', 'src/run.ts', 'src/memory-child.ts'],
   format: ['esm'],
-  dts: true,
+  dts: { entry: 'src/index.ts' },
   sourcemap: true,
   clean: true,
   target: 'es2022'

@@ -1,0 +1,11 @@
+/** Every scenario, in the order `pnpm bench` runs them. */
+import type { Scenario } from '../scenario.js'
+import { catchUp } from './catch-up.js'
+import { liveLatency } from './live-latency.js'
+import { liveThroughput } from './live-throughput.js'
+import { memory } from './memory.js'
+import { persistentDelivery } from './persistent-delivery.js'
+import { verifyRates } from './verify-rates.js'
+import { writePath } from './write-path.js'
+
+export const SCENARIOS: Scenario[] = [liveThroughput, liveLatency, persistentDelivery, catchUp, writePath, memory, verifyRates]
