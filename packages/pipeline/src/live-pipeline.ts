@@ -137,12 +137,15 @@ export class LivePipeline extends BasePipeline {
     if (this.#seen.has(w.idHex)) return 'ignore'
     this.#remember(w.idHex)
     this.ctx.clock.observe({ time: w.entry.time, counter: w.entry.counter })
-    let data: Uint8Array
+    let data: Uint8Array | undefined
     try {
       data = await this.#codec.decode(w.entry)
     } catch {
+      this.ctx.stats.undecryptable++
       return 'ignore'
     }
+    // a record of the kind itself: valid, relayed, not delivered
+    if (data === undefined) return 'accept'
     slot.packet = { data, sender: v.sender, timestamp: w.entry.time, id: w.idHex, pipeline: this.name, seq: w.entry.seq }
     return 'accept'
   }

@@ -2,7 +2,7 @@ import { toHex } from './bytes.js'
 import { decodeWire } from './entry-codec.js'
 import { prepareEntry, signEntry } from './entry-builder.js'
 import type { NodeContext } from './context.js'
-import type { PayloadCodec } from './payload-codec.js'
+import type { EncodedPayload, PayloadMeta } from './payload-codec.js'
 import type { AuthorState, EntryStore, StoredEntry } from './entry-store.js'
 import type { HlcTime } from './hlc.js'
 
@@ -66,10 +66,10 @@ export class OwnLog {
     return this.#seqOf.get(idHex)
   }
 
-  /** Builds, signs and durably appends one entry; resolves with its seq, id and time once durable. */
-  async put (data: Uint8Array, codec: PayloadCodec): Promise<{ seq: number, idHex: string, time: HlcTime, wire: Uint8Array }> {
+  /** Builds (payload from `encode`, given the seq), signs and durably appends one entry; resolves once durable. */
+  async put (encode: (meta: PayloadMeta) => EncodedPayload): Promise<{ seq: number, idHex: string, time: HlcTime, wire: Uint8Array }> {
     const seq = this.#nextSeq
-    const encoded = codec.encode(data, { author: this.state.author, seq })
+    const encoded = encode({ author: this.state.author, seq })
     this.#nextSeq++
     const time = this.#ctx.clock.tick()
     const prepared = prepareEntry(this.#ctx.identity, {

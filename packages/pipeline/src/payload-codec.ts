@@ -29,11 +29,13 @@ export interface PayloadCodec {
   /** Synchronous: seq and `prev` of an author's entries are assigned in call order, and each entry's id needs its payload. */
   encode (data: Uint8Array, meta: PayloadMeta): EncodedPayload
   /**
-   * The packet data of a verified entry; throws when it cannot be opened
-   * (yet): the entry is then not delivered, and its author's later entries
-   * wait behind it until a later delivery attempt opens it.
+   * The packet data of a verified entry; undefined when the entry is not a
+   * packet for listeners (a record of the pipeline kind itself: skipped);
+   * throws when it cannot be opened (yet): the entry is then not delivered,
+   * and its author's later entries wait behind it until delivery is tried
+   * again (`keysChanged`).
    */
-  decode (entry: UnsignedEntry): Uint8Array | Promise<Uint8Array>
+  decode (entry: UnsignedEntry): Uint8Array | undefined | Promise<Uint8Array | undefined>
 }
 
 /** Payload = data. */

@@ -1,6 +1,7 @@
 import { peerIdFromPublicKey } from '@pipes/identity'
 import { topicFor } from '@pipes/transport'
 import { BasePipeline } from './base-pipeline.js'
+import { NodeStoppedError } from './errors.js'
 import { pb, sameBytes, toHex } from './bytes.js'
 import { decodeWire, FLAG_PERSISTENT } from './entry-codec.js'
 import { ENTRY_OVERHEAD_BYTES, checkEntryShape } from './entry-rules.js'
@@ -19,7 +20,10 @@ import type { VerifiedEntry } from './entry-verify.js'
 import type { PayloadCodec } from './payload-codec.js'
 import type { RejectReason } from './reject-reasons.js'
 import type { AuthorHead } from './sync.pb.js'
-import type { AddPacketListenerOptions, Packet, PacketListener } from './types.js'
+import type { AddPacketListenerOptions, Packet, PacketListener, PipelineKind } from './types.js'
+import type { UnsignedEntry } from './entry-codec.js'
+import type { HlcTime } from './hlc.js'
+import type { EncodedPayload, PayloadMeta } from './payload-codec.js'
 import type { TransportMessage, Validation } from '@pipes/transport'
 
 /** Entries read from the store at a time when delivering or serving. */
@@ -38,7 +42,7 @@ export interface BatchLimits {
  * restarts (a delivered watermark per author is stored).
  */
 export class PersistentPipeline extends BasePipeline {
-  readonly kind = 'persistent' as const
+  readonly kind: PipelineKind = 'persistent'
   readonly #topic: string
   readonly #rules: EntryRules
   readonly #codec: PayloadCodec
@@ -81,10 +85,67 @@ export class PersistentPipeline extends BasePipeline {
     if (last !== undefined) this.ctx.clock.observe(last)
     this.#own = own
     this.#receipts.attach(own)
+    await this.afterOpen()
     if (this.closed) return
     this.#unsubscribe = this.ctx.transport.subscribe(this.#topic, () => {}, async (msg) => await this.#validateGossip(msg))
     this.#pump()
     this.ctx.requestSync()
+  }
+
+  /** Hook for kinds built on this one: runs once the store is open, before gossip and delivery start. */
+  protected async afterOpen (): Promise<void> {}
+
+  /** Hook for kinds built on this one: entries (ours and received) that just became durable, in per-author order. */
+  protected entriesStored (_entries: ReadonlyArray<{ entry: UnsignedEntry, idHex: string }>): void {}
+
+  /** For kinds built on this one: the payload codec can open more entries now (keys arrived); delivery is tried again. */
+  protected keysChanged (): void {
+    this.#pump()
+  }
+
+  /** Every durable entry, author by author in seq order (no decoding of payloads). */
+  protected async * storedEntries (): AsyncIterable<{ entry: UnsignedEntry, idHex: string }> {
+    for (const state of this.#sortedAuthors()) {
+      const last = state.durableSeq
+      for (let from = 1; from <= last; from += READ_CHUNK) {
+        for (const e of await this.#store.read(state, from, Math.min(last, from + READ_CHUNK - 1))) {
+          const w = decodeWire(e.wire)
+          if (w !== undefined) yield { entry: w.entry, idHex: w.idHex }
+        }
+      }
+    }
+  }
+
+  /**
+   * Puts an entry whose payload `encode` makes (given the seq it will have):
+   * for kinds that write their own records (control records, sealed
+   * payloads). Resolves once durable, like `putPacket`.
+   */
+  async putEncoded (encode: (meta: PayloadMeta) => EncodedPayload): Promise<{ seq: number, idHex: string, time: HlcTime, wire: Uint8Array }> {
+    if (this.closed || this.ctx.stopped) throw new NodeStoppedError(`put on "${this.name}"`)
+    await this.#ready
+    this.#store.assertUsable()
+    const own = this.#own as OwnLog
+    const put = await own.put(encode)
+    this.ctx.stats.stored++
+    this.#stored([{ wire: put.wire }])
+    this.ctx.publisher.offer(this.#topic, put.wire)
+    this.#pump()
+    return put
+  }
+
+  /** Tells the hook which entries became durable. */
+  #stored (entries: ReadonlyArray<{ wire: Uint8Array }>): void {
+    const decoded: Array<{ entry: UnsignedEntry, idHex: string }> = []
+    for (const e of entries) {
+      const w = decodeWire(e.wire)
+      if (w !== undefined) decoded.push({ entry: w.entry, idHex: w.idHex })
+    }
+    try {
+      this.entriesStored(decoded)
+    } catch {
+      // a hook's failure is its own; storage and delivery go on
+    }
   }
 
   /** Resolves once the store is open; rejects if it failed to open. */
@@ -104,12 +165,8 @@ export class PersistentPipeline extends BasePipeline {
     await this.#ready
     this.checkPut(data)
     this.#store.assertUsable()
-    const own = this.#own as OwnLog
-    const { seq, idHex, time, wire } = await own.put(data, this.#codec)
+    const { seq, idHex, time } = await this.putEncoded((meta) => this.#codec.encode(data, meta))
     this.ctx.stats.put++
-    this.ctx.stats.stored++
-    this.ctx.publisher.offer(this.#topic, wire)
-    this.#pump()
     return { data, sender: this.ctx.self, timestamp: time.time, id: idHex, pipeline: this.name, seq }
   }
 
@@ -130,7 +187,7 @@ export class PersistentPipeline extends BasePipeline {
             const chunk = await this.#store.read(state, from, Math.min(state.delivered, from + READ_CHUNK - 1))
             for (const e of chunk) {
               const packet = await this.#toPacket(e)
-              if (packet !== undefined) await callListener(fn, packet, this, () => { this.ctx.stats.listenerErrors++ })
+              if (typeof packet !== 'string') await callListener(fn, packet, this, () => { this.ctx.stats.listenerErrors++ })
             }
           }
         }
@@ -147,7 +204,7 @@ export class PersistentPipeline extends BasePipeline {
       for (let from = 1; from <= last; from += READ_CHUNK) {
         for (const e of await this.#store.read(state, from, Math.min(last, from + READ_CHUNK - 1))) {
           const packet = await this.#toPacket(e)
-          if (packet !== undefined) yield packet
+          if (typeof packet !== 'string') yield packet
         }
       }
     }
@@ -172,17 +229,19 @@ export class PersistentPipeline extends BasePipeline {
     return [...this.#store.authors()].sort((a, b) => a.authorHex < b.authorHex ? -1 : 1)
   }
 
-  async #toPacket (e: StoredEntry): Promise<Packet | undefined> {
+  /** The packet of a stored entry; 'skip' when it is not for listeners (a record of the kind), 'wait' when its payload cannot be opened yet. */
+  async #toPacket (e: StoredEntry): Promise<Packet | 'skip' | 'wait'> {
     const w = decodeWire(e.wire)
-    if (w === undefined) return undefined
+    if (w === undefined) return 'skip'
     const sender = await this.ctx.identities.get(w.entry.author, w.entry.authorName, w.entry.nameSignature)
-    if (sender === undefined) return undefined
-    let data: Uint8Array
+    if (sender === undefined) return 'skip'
+    let data: Uint8Array | undefined
     try {
       data = await this.#codec.decode(w.entry)
     } catch {
-      return undefined
+      return 'wait'
     }
+    if (data === undefined) return 'skip'
     return { data, sender, timestamp: w.entry.time, id: w.idHex, pipeline: this.name, seq: w.entry.seq }
   }
 
@@ -208,9 +267,11 @@ export class PersistentPipeline extends BasePipeline {
               for (const e of chunk) {
                 const packet = await this.#toPacket(e)
                 // an entry that cannot be opened yet holds back its author's later ones
-                if (packet === undefined) break
-                this.ctx.stats.delivered++
-                await this.listeners.deliver(packet, this)
+                if (packet === 'wait') break
+                if (packet !== 'skip') {
+                  this.ctx.stats.delivered++
+                  await this.listeners.deliver(packet, this)
+                }
                 upTo = e.seq
               }
               if (upTo > state.delivered) {
@@ -334,6 +395,7 @@ export class PersistentPipeline extends BasePipeline {
   #append (state: AuthorState, batch: VerifiedEntry[]): void {
     this.#store.append(state, batch.map(e => ({ seq: e.entry.seq, id: e.id, wire: e.wire, checked: e.checked }))).then(() => {
       this.ctx.stats.stored += batch.length
+      this.#stored(batch)
       this.#pump()
     }, () => {})
   }

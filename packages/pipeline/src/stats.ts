@@ -12,6 +12,10 @@ export class StatsBook {
   forks = 0
   gapDropped = 0
   listenerErrors = 0
+  /** Control records of a kind (key grants, membership changes) that were dropped as invalid. */
+  controlDropped = 0
+  /** Entries whose payload could not be opened and were dropped. */
+  undecryptable = 0
   readonly rejects: Record<RejectReason, number>
   readonly sync: SyncStats = { sessions: 0, failed: 0, refused: 0, batchesSent: 0, batchesReceived: 0, entriesSent: 0, entriesReceived: 0 }
 
@@ -37,6 +41,8 @@ export class StatsBook {
       gapBuffered: extra.gapBuffered,
       gapDropped: this.gapDropped,
       listenerErrors: this.listenerErrors,
+      controlDropped: this.controlDropped,
+      undecryptable: this.undecryptable,
       commits: extra.commits,
       commitOps: extra.commitOps,
       sync: { ...this.sync }

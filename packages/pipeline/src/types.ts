@@ -147,6 +147,10 @@ export interface NodeStats {
   gapDropped: number
   /** Listener calls that threw or rejected. */
   listenerErrors: number
+  /** Control records of encrypted pipelines (key grants, membership changes) dropped as invalid. */
+  controlDropped: number
+  /** Entries whose payload could not be opened and were dropped. */
+  undecryptable: number
   /** Group commits: synced batches written and operations in them. */
   commits: number
   commitOps: number
