@@ -2,7 +2,7 @@ import { generateIdentity } from '@pipes/identity'
 import { createTransport } from '@pipes/transport'
 import { waitFor } from './wait.js'
 import type { LocalIdentity } from '@pipes/identity'
-import type { NetworkConfig, Transport, TransportOptions } from '@pipes/transport'
+import type { MessageIdFn, NetworkConfig, Transport, TransportOptions } from '@pipes/transport'
 
 /** Options of {@link startSwarm}. */
 export interface SwarmOptions {
@@ -21,6 +21,8 @@ export interface SwarmOptions {
   options?: TransportOptions
   /** How long to wait for the topology to form, in ms. Default 15_000. */
   timeout?: number
+  /** Gossipsub message id function, e.g. the pipeline's `entryMessageId`. Default: the transport's (sha256 of the data). */
+  messageId?: MessageIdFn
 }
 
 /** A running swarm of transports. */
@@ -70,7 +72,7 @@ export async function startSwarm (init: SwarmOptions): Promise<Swarm> {
     const start = async (i: number, bootstrap: string[]): Promise<Transport> => {
       const identity = generateIdentity(`node-${i}`)
       identities.push(identity)
-      const node = await createTransport({ identity, network: { ...base, listen: listen(), bootstrap }, options })
+      const node = await createTransport({ identity, network: { ...base, listen: listen(), bootstrap }, options, ...(init.messageId === undefined ? {} : { messageId: init.messageId }) })
       nodes.push(node)
       return node
     }

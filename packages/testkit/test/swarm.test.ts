@@ -1,4 +1,5 @@
 import { topicFor } from '@pipes/transport'
+import type { Transport } from '@pipes/transport'
 import { afterEach, describe, expect, it } from 'vitest'
 import { partition, startSwarm, waitFor } from '../dist/index.js'
 import type { Swarm } from '../dist/index.js'
@@ -24,6 +25,25 @@ describe('startSwarm', () => {
     for (const node of swarm.nodes) expect(node.peers()).toHaveLength(3)
     await swarm.stop()
     expect(swarm.nodes.every(n => !n.started)).toBe(true)
+  })
+
+  it('passes the message id function to every node: equal ids are one message', async () => {
+    // The id is everything before the first space, so "same A" and "same B" are one message.
+    const idOf = (data: Uint8Array): Uint8Array => { const i = data.indexOf(0x20); return i < 0 ? data : data.subarray(0, i) }
+    swarm = await startSwarm({ n: 2, transport: 'memory', topology: 'full', messageId: idOf })
+    const [a, b] = swarm.nodes as [Transport, Transport]
+    const topic = topicFor(swarm.network.id, 'ids')
+    const got: string[] = []
+    b.subscribe(topic, m => { got.push(new TextDecoder().decode(m.data)) })
+    a.subscribe(topic, () => {})
+    let n = 0
+    await waitFor(async () => { await a.publish(topic, utf8(`hello-${n++} x`)); return got.length > 0 }, { timeout: 10_000, message: 'b hears a' })
+    expect(await a.publish(topic, utf8('same A'))).toMatchObject({ duplicate: false })
+    expect(await a.publish(topic, utf8('same B'))).toEqual({ recipients: 0, duplicate: true })
+    await a.publish(topic, utf8('other C'))
+    await waitFor(() => got.includes('other C'), { timeout: 10_000, message: 'b hears the distinct message' })
+    expect(got).toContain('same A')
+    expect(got).not.toContain('same B')
   })
 
   it('starts unconnected nodes with topology none', async () => {

@@ -72,7 +72,7 @@ export class PipesTransport extends EventTarget implements Transport {
   readonly #subs = new Map<string, Set<Subscription>>()
   readonly #topicStats = new Map<string, TopicStats>()
   readonly #counters: Counters = {
-    published: 0, oversizedFrames: 0, handlerErrors: 0, redials: 0, redialSuccesses: 0, redialFailures: 0, foreignPeers: 0
+    published: 0, duplicatePublishes: 0, oversizedFrames: 0, handlerErrors: 0, redials: 0, redialSuccesses: 0, redialFailures: 0, foreignPeers: 0
   }
 
   readonly #members = new Set<string>()
@@ -179,9 +179,19 @@ export class PipesTransport extends EventTarget implements Transport {
 
   async publish (topic: string, data: Uint8Array): Promise<PublishResult> {
     if (!this.#started) throw new TransportStoppedError('publish')
-    const result = await this.libp2p.services.pubsub.publish(topic, data)
-    this.#counters.published++
-    return { recipients: result.recipients.length }
+    try {
+      const result = await this.libp2p.services.pubsub.publish(topic, data)
+      this.#counters.published++
+      return { recipients: result.recipients.length, duplicate: false }
+    } catch (err) {
+      // Gossipsub refuses a message id it has already seen; for us that is a
+      // no-op (the message is out there), not a failure of the caller.
+      if ((err as Error).message === 'PublishError.Duplicate') {
+        this.#counters.duplicatePublishes++
+        return { recipients: 0, duplicate: true }
+      }
+      throw err
+    }
   }
 
   subscribe (topic: string, handler: MessageHandler, validate?: MessageValidator): () => void {

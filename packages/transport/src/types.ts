@@ -86,6 +86,8 @@ export interface TransportStats {
   topics: Record<string, TopicStats>
   /** Messages published by this node. */
   published: number
+  /** Publishes skipped because a message with the same id was already published or seen. */
+  duplicatePublishes: number
   /** Inbound stream frames over the limit (each aborted its stream). */
   oversizedFrames: number
   /** Stream handlers that threw (their stream was aborted). */
@@ -112,6 +114,8 @@ export interface TransportEvents {
 export interface PublishResult {
   /** Peers the message was sent to directly (0 is fine: nobody subscribed yet). */
   recipients: number
+  /** True when a message with the same id was already published or seen: nothing was sent again. */
+  duplicate: boolean
 }
 
 /**

@@ -39,8 +39,11 @@ describe('a network formed from one bootstrap node', () => {
     const id = uniqueNetwork('alone')
     const node = await nodes.create({ id, listen: ['/ip4/127.0.0.1/tcp/0'] })
     const result = await node.publish(topicFor(id, 'void'), utf8('nobody listens'))
-    expect(result.recipients).toBe(0)
+    expect(result).toEqual({ recipients: 0, duplicate: false })
     expect(node.stats().published).toBe(1)
+    // the same bytes again have the same id: a no-op, counted, not an error
+    expect(await node.publish(topicFor(id, 'void'), utf8('nobody listens'))).toEqual({ recipients: 0, duplicate: true })
+    expect(node.stats()).toMatchObject({ published: 1, duplicatePublishes: 1 })
     await node.stop()
     expect(node.started).toBe(false)
     await expect(node.publish(topicFor(id, 'void'), utf8('x'))).rejects.toBeInstanceOf(TransportStoppedError)
