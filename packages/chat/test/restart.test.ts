@@ -1,6 +1,10 @@
+import { execFile } from 'node:child_process'
+import { fileURLToPath } from 'node:url'
+import { promisify } from 'node:util'
 import { afterEach, describe, expect, it } from 'vitest'
 import { Inbox, Scratch, link } from './helpers.js'
 
+const execFileAsync = promisify(execFile)
 const scratch = new Scratch()
 afterEach(async () => { await scratch.cleanup() })
 
@@ -50,3 +54,26 @@ describe('Chat restart', () => {
     expect(after).toContain('while alice was stopped')
   })
 })
+
+describe('Chat restart across OS processes', () => {
+  it('a process that chatted and exited leaves identity, network and history for the next process', async () => {
+    const dir = await scratch.dir()
+    const first = await runSession(dir, 'first')
+    const again = await runSession(dir, 'again')
+    expect(again).toEqual({
+      configured: true,
+      id: first.id,
+      name: 'carol',
+      networks: ['local', 'team'],
+      history: [{ text: 'first words', sender: 'carol' }, { text: 'second words', sender: 'carol' }]
+    })
+  })
+})
+
+/** Runs test/fixtures/chat-session.mjs in a child process; resolves its JSON line. */
+async function runSession (apiPath: string, phase: 'first' | 'again'): Promise<Record<string, unknown>> {
+  const script = fileURLToPath(new URL('./fixtures/chat-session.mjs', import.meta.url))
+  const { stdout } = await execFileAsync(process.execPath, [script, apiPath, phase], { timeout: 20_000 })
+  const line = stdout.trim().split('\n').pop() ?? ''
+  return JSON.parse(line) as Record<string, unknown>
+}
