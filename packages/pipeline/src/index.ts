@@ -24,6 +24,7 @@
 export { createPipesNode, DEFAULT_MAX_CLOCK_SKEW_MS, DEFAULT_MAX_PACKET_BYTES, DEFAULT_SYNC_INTERVAL_MS, MAX_PACKET_BYTES_LIMIT } from './node.js'
 export type { PipesNode, PipesNodeInit } from './node.js'
 export type {
+  EncryptedPipeline, PointToPointPipeline,
   AddPacketListenerOptions, CreatePipelineOptions, ForkDetail, NodeStats, Packet, PacketListener, Pipeline,
   PipelineEvents, PipelineKind, PipesNodeEvents, ReceiptDetail, RejectDetail, SyncStats
 } from './types.js'
@@ -40,4 +41,8 @@ export { attachEntrySignature, decodeEntry, encodeEntry, encodeUnsignedEntry, en
 export type { DecodedEntry, EntryFields } from './entry-api.js'
 export type { EncodedPayload, PayloadCodec, PayloadMeta } from './payload-codec.js'
 export { compareHlc, HybridClock } from './hlc.js'
+export { InvalidSecureOptionError, KeyUnavailableError, MembershipError, PayloadAuthenticationError } from './secure/errors.js'
+export type { EncryptedOptions } from './secure/secure-options.js'
+export { MAILBOX_PIPELINE } from './secure/p2p-pipeline.js'
+export { DEFAULT_PASSPHRASE_COST } from './secure/pipeline-key.js'
 export type { HlcTime } from './hlc.js'

@@ -1,3 +1,4 @@
+import { peerIdFromPublicKey as peerIdFromKey } from '@pipes/identity'
 import { protocolFor } from '@pipes/transport'
 import { InvalidPipelineArgumentError, InvalidPipelineNameError, NodeStoppedError, PipelineExistsError } from './errors.js'
 import { GroupCommitter } from './group-commit.js'
@@ -6,6 +7,10 @@ import { IdentityCache } from './identity-cache.js'
 import { kvOf } from './kv.js'
 import { LivePipeline } from './live-pipeline.js'
 import { PersistentPipeline } from './persistent-pipeline.js'
+import { EncryptedPipelineImpl } from './secure/encrypted-pipeline.js'
+import { InvalidSecureOptionError } from './secure/errors.js'
+import { MAILBOX_PIPELINE, mailboxCodec, P2pPipeline, peerRefOf } from './secure/p2p-pipeline.js'
+import { parseEncryptedOptions, publicKeyOf } from './secure/secure-options.js'
 import { Publisher } from './publisher.js'
 import { StatsBook } from './stats.js'
 import { DEFAULT_SYNC_LIMITS } from './sync-session.js'
@@ -14,7 +19,8 @@ import type { BasePipeline } from './base-pipeline.js'
 import type { NodeContext } from './context.js'
 import type { RejectReason } from './reject-reasons.js'
 import type { SyncHost, SyncLimits } from './sync-session.js'
-import type { CreatePipelineOptions, ForkDetail, NodeStats, Pipeline, PipesNodeEvents, ReceiptDetail } from './types.js'
+import type { SecureConfig } from './secure/secure-options.js'
+import type { CreatePipelineOptions, EncryptedPipeline, ForkDetail, NodeStats, Pipeline, PipesNodeEvents, PointToPointPipeline, ReceiptDetail } from './types.js'
 import type { Identity, LocalIdentity } from '@pipes/identity'
 import type { Transport } from '@pipes/transport'
 import type { Datastore } from 'interface-datastore'
@@ -29,6 +35,8 @@ export const DEFAULT_SYNC_INTERVAL_MS = 30_000
 export const DEFAULT_MAX_CLOCK_SKEW_MS = 120_000
 
 const PIPELINE_NAME = /^[A-Za-z0-9._:#@+=-]{1,128}$/
+/** Names Pipes keeps for itself (the mailbox of point-to-point envelopes). */
+const RESERVED_PREFIX = 'pipes:'
 
 /** Arguments of {@link createPipesNode}. */
 export interface PipesNodeInit {
@@ -48,6 +56,13 @@ export interface PipesNodeInit {
   maxPublishInFlight?: number
   /** Limits of the sync protocol (tests lower them). */
   syncLimits?: Partial<SyncLimits>
+  /**
+   * Carry the network-wide mailbox of point-to-point envelopes (store, check
+   * and relay other identities' ciphertext so they reach peers that are
+   * offline now). Default true: every node carries it. A node without it can
+   * still create point-to-point pipelines (it then carries it anyway).
+   */
+  carryMailbox?: boolean
 }
 
 /** One identity on one network: its pipelines, their stores and sync. */
@@ -72,6 +87,8 @@ export interface PipesNode extends EventTarget {
    * @throws {@link InvalidPipelineArgumentError} when an option has the wrong type or range
    * @throws {@link NodeStoppedError} after `stop()`
    */
+  createPipeline (options: CreatePipelineOptions & { encrypted: object }): EncryptedPipeline
+  createPipeline (options: CreatePipelineOptions & { peer: object | string }): PointToPointPipeline
   createPipeline (options: CreatePipelineOptions): Pipeline
   /** The pipeline of that name, if created. */
   pipelineNamed (name: string): Pipeline | undefined
@@ -94,6 +111,7 @@ class Node extends EventTarget implements PipesNode, SyncHost {
   readonly #scheduler: SyncScheduler
   readonly #stats = new StatsBook()
   readonly #committer: GroupCommitter
+  #mailbox: PersistentPipeline | undefined
   #started = false
   #stopped = false
 
@@ -138,6 +156,13 @@ class Node extends EventTarget implements PipesNode, SyncHost {
       requestSync: (peer?: string) => { if (this.#started) this.#scheduler.request(peer) }
     }
     this.#scheduler = new SyncScheduler(this, transport, protocolFor(this.networkId, 'sync', '1.0.0'), syncIntervalMs)
+    if (init.carryMailbox !== false) this.#mailboxPipeline()
+  }
+
+  /** The network-wide mailbox log of point-to-point envelopes (created on first need). */
+  #mailboxPipeline (): PersistentPipeline {
+    this.#mailbox ??= new PersistentPipeline(this.ctx, MAILBOX_PIPELINE, DEFAULT_MAX_PACKET_BYTES, mailboxCodec)
+    return this.#mailbox
   }
 
   get started (): boolean { return this.#started }
@@ -166,11 +191,15 @@ class Node extends EventTarget implements PipesNode, SyncHost {
     this.#stopped = true
     await this.#scheduler.stop()
     await Promise.allSettled([...this.#pipelines.values()].map(async p => { await p.close() }))
+    await this.#mailbox?.close()
     await this.ctx.publisher.idle()
     await this.#committer.flush()
     this.#started = false
   }
 
+  createPipeline (options: CreatePipelineOptions & { encrypted: object }): EncryptedPipeline
+  createPipeline (options: CreatePipelineOptions & { peer: object | string }): PointToPointPipeline
+  createPipeline (options: CreatePipelineOptions): Pipeline
   createPipeline (options: CreatePipelineOptions): Pipeline {
     if (this.#stopped) throw new NodeStoppedError('create a pipeline')
     if (options === null || typeof options !== 'object') throw new InvalidPipelineArgumentError('createPipeline needs an options object { name, persistent?, maxPacketBytes? }')
@@ -178,22 +207,38 @@ class Node extends EventTarget implements PipesNode, SyncHost {
     if (typeof name !== 'string' || !PIPELINE_NAME.test(name)) {
       throw new InvalidPipelineNameError(`pipeline name ${JSON.stringify(name)} is not allowed: use 1 to 128 characters of letters, digits and . _ - : # @ + =`)
     }
+    if (name.startsWith(RESERVED_PREFIX)) throw new InvalidPipelineNameError(`pipeline names starting with "${RESERVED_PREFIX}" are reserved for Pipes itself (${JSON.stringify(name)})`)
     if (options.persistent !== undefined && typeof options.persistent !== 'boolean') throw new InvalidPipelineArgumentError('createPipeline: persistent must be true or false')
-    const persistent = options.persistent === true
+    const secure = options.encrypted !== undefined || options.peer !== undefined
+    if (options.encrypted !== undefined && options.peer !== undefined) throw new InvalidPipelineArgumentError('createPipeline: a pipeline has either encrypted (a group) or peer (one identity), not both')
+    if (secure && options.persistent === false) throw new InvalidPipelineArgumentError(`createPipeline: ${options.peer !== undefined ? 'point-to-point' : 'encrypted'} pipelines are always persistent: drop persistent: false`)
+    const encrypted: SecureConfig | undefined = options.encrypted === undefined ? undefined : parseEncryptedOptions(options.encrypted)
+    const peerKey = options.peer === undefined ? undefined : publicKeyOf(options.peer, 'createPipeline: peer')
+    if (peerKey !== undefined && peerIdFromKey(peerKey) === this.identity.id) throw new InvalidSecureOptionError('createPipeline: peer is this node\'s own identity; a point-to-point pipeline needs another identity')
+    const persistent = options.persistent === true || secure
     const maxPacketBytes = options.maxPacketBytes ?? DEFAULT_MAX_PACKET_BYTES
     if (!Number.isSafeInteger(maxPacketBytes) || maxPacketBytes < 1 || maxPacketBytes > MAX_PACKET_BYTES_LIMIT) {
       throw new InvalidPipelineArgumentError(`createPipeline: maxPacketBytes must be an integer from 1 to ${MAX_PACKET_BYTES_LIMIT}, got ${String(options.maxPacketBytes)}`)
     }
-    const kind = persistent ? 'persistent' : 'live'
+    if (peerKey !== undefined && maxPacketBytes > DEFAULT_MAX_PACKET_BYTES) {
+      throw new InvalidPipelineArgumentError(`createPipeline: a point-to-point pipeline's maxPacketBytes is at most ${DEFAULT_MAX_PACKET_BYTES} (the network-wide mailbox's limit), got ${maxPacketBytes}`)
+    }
+    const kind = peerKey !== undefined ? 'p2p' : encrypted !== undefined ? 'encrypted' : persistent ? 'persistent' : 'live'
     const existing = this.#pipelines.get(name)
     if (existing !== undefined) {
       const sameSize = options.maxPacketBytes === undefined || existing.maxPacketBytes === maxPacketBytes
-      if (existing.kind === kind && sameSize) return existing
+      const samePeer = peerKey === undefined || (existing instanceof P2pPipeline && existing.peer.id === peerIdFromKey(peerKey))
+      const sameKeys = encrypted === undefined || (existing instanceof EncryptedPipelineImpl && existing.keyMode === encrypted.mode)
+      if (existing.kind === kind && sameSize && samePeer && sameKeys) return existing
       throw new PipelineExistsError(name, `${existing.kind} (maxPacketBytes ${existing.maxPacketBytes})`, `${kind} (maxPacketBytes ${maxPacketBytes})`)
     }
-    const pipeline = persistent
-      ? new PersistentPipeline(this.ctx, name, maxPacketBytes)
-      : new LivePipeline(this.ctx, name, maxPacketBytes)
+    const pipeline = peerKey !== undefined
+      ? new P2pPipeline(this.ctx, name, maxPacketBytes, peerRefOf(peerKey), this.#mailboxPipeline())
+      : encrypted !== undefined
+        ? new EncryptedPipelineImpl(this.ctx, name, maxPacketBytes, encrypted)
+        : persistent
+          ? new PersistentPipeline(this.ctx, name, maxPacketBytes)
+          : new LivePipeline(this.ctx, name, maxPacketBytes)
     this.#pipelines.set(name, pipeline)
     return pipeline
   }
@@ -209,13 +254,14 @@ class Node extends EventTarget implements PipesNode, SyncHost {
   syncablePipelines (): Map<string, PersistentPipeline> {
     const out = new Map<string, PersistentPipeline>()
     for (const [name, p] of this.#pipelines) if (p instanceof PersistentPipeline && p.opened) out.set(name, p)
+    if (this.#mailbox?.opened === true) out.set(MAILBOX_PIPELINE, this.#mailbox)
     return out
   }
 
   stats (): NodeStats {
     let gapBuffered = 0
     let gapDropped = 0
-    for (const p of this.#pipelines.values()) {
+    for (const p of [...this.#pipelines.values(), ...(this.#mailbox === undefined ? [] : [this.#mailbox])]) {
       if (p instanceof PersistentPipeline) { gapBuffered += p.gapBuffered; gapDropped += p.gapDropped }
     }
     this.#stats.gapDropped = gapDropped

@@ -123,7 +123,8 @@ export class PersistentPipeline extends BasePipeline {
    */
   async putEncoded (encode: (meta: PayloadMeta) => EncodedPayload): Promise<{ seq: number, idHex: string, time: HlcTime, wire: Uint8Array }> {
     if (this.closed || this.ctx.stopped) throw new NodeStoppedError(`put on "${this.name}"`)
-    await this.#ready
+    // called from afterOpen (part of the open) the log is already loaded
+    if (this.#own === undefined) await this.#ready
     this.#store.assertUsable()
     const own = this.#own as OwnLog
     const put = await own.put(encode)

@@ -1,4 +1,5 @@
 import type { RejectReason } from './reject-reasons.js'
+import type { EncryptedOptions } from './secure/secure-options.js'
 import type { Identity } from '@pipes/identity'
 
 /** What a listener receives: one entry of a pipeline, verified. */
@@ -106,8 +107,54 @@ export interface CreatePipelineOptions {
   name: string
   /** Store and sync the pipeline (store-and-forward). Default false (live). */
   persistent?: boolean
-  /** Largest packet, in bytes; default 1 MiB, at most 8 MiB. */
+  /** Largest packet, in bytes; default 1 MiB, at most 8 MiB (point-to-point: at most 1 MiB). */
   maxPacketBytes?: number
+  /**
+   * Make it an encrypted pipeline (persistent; `persistent` may be omitted):
+   * keys from a shared secret (`{ key }`, `{ passphrase }`) or from a member
+   * list this identity creates (`{ members, admins? }`) or joins (`{ owner }`);
+   * `{ relayOnly: true }` stores and relays it without any key.
+   */
+  encrypted?: EncryptedOptions
+  /**
+   * Make it a point-to-point pipeline to one identity (an `Identity`, or its
+   * id: the key is read from the id), end-to-end encrypted, with a
+   * persistent outbox. Both ends create it with the same name.
+   */
+  peer?: Identity | string
+}
+
+/** An encrypted pipeline: a persistent pipeline whose payloads only key holders read. */
+export interface EncryptedPipeline extends Pipeline {
+  readonly kind: 'encrypted'
+  /** The current key epoch (1 for shared-secret pipelines; it grows with every removal). 0 while this node knows no key schedule. */
+  readonly epoch: number
+  /** Whether this node holds the current epoch key (can put packets and read new ones). */
+  readonly hasKey: boolean
+  /** The current members, owner and admins included (member-list pipelines; empty for shared-secret ones). */
+  members (): Identity[]
+  /**
+   * Adds a member: the current epoch key is sealed to it and carried on the
+   * pipeline. Resolves once the record is durably stored here.
+   * @throws {@link MembershipError} `ERR_NOT_ADMIN` unless this identity is the owner or an admin; `ERR_MEMBERSHIP_NOT_READY` before it holds the current key
+   */
+  addMember (identity: Identity): Promise<void>
+  /**
+   * Removes a member (an Identity or its id) and starts a new epoch whose key
+   * is sealed to the remaining members only: the removed member reads
+   * nothing sent afterwards, whatever it saved.
+   * @throws {@link MembershipError} `ERR_NOT_ADMIN`, `ERR_MEMBERSHIP_NOT_READY`, `ERR_NOT_MEMBER` (not a member, or the owner or an admin)
+   */
+  removeMember (member: Identity | string): Promise<void>
+}
+
+/** A point-to-point pipeline: end-to-end encrypted between this identity and `peer`. */
+export interface PointToPointPipeline extends Pipeline {
+  readonly kind: 'p2p'
+  /** The other end: its key and id. */
+  readonly peer: { readonly publicKey: Uint8Array, readonly id: string }
+  /** Whether the peer is known (delivery receipt) to hold every packet put here since the pipeline was created. */
+  readonly acknowledged: boolean
 }
 
 /** Sync counters. */

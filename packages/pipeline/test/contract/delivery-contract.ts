@@ -16,7 +16,11 @@ export interface ContractSwarm {
   stop: () => Promise<void>
 }
 
-/** Builds `n` connected nodes, each with a pipeline of the kind under test named `name`, and waits until they can exchange packets. */
+/**
+ * Builds `n` connected nodes, each with a pipeline of the kind under test
+ * named `name`, and waits until they can exchange packets. A kind with a
+ * fixed number of ends (point-to-point: 2) may build fewer.
+ */
 export type MakeContractSwarm = (n: number, name: string) => Promise<ContractSwarm>
 
 const enc = (text: string): Uint8Array => new TextEncoder().encode(text)
@@ -54,11 +58,12 @@ export function runDeliveryContract (kind: PipelineKind, makeSwarm: MakeContract
         }
       }))
       const report = await checker.waitForComplete({ timeout: 20_000 })
-      expect(report.acknowledged).toBe(120)
+      const n = swarm.members.length
+      expect(report.acknowledged).toBe(40 * n)
       expect(report).toMatchObject({ lost: 0, duplicated: 0, outOfOrder: 0, unacknowledged: 0 })
       // nothing more arrives late
       await new Promise(resolve => setTimeout(resolve, 300))
-      expect(checker.report()).toMatchObject({ deliveries: 360, duplicated: 0 })
+      expect(checker.report()).toMatchObject({ deliveries: 40 * n * n, duplicated: 0 })
     })
 
     it('a packet carries its data, a verified sender, time, id and pipeline', async () => {

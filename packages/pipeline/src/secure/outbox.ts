@@ -1,0 +1,116 @@
+import type { NodeContext } from '../context.js'
+import type { ReceiptDetail } from '../types.js'
+
+/** First retry after an unacknowledged put, in ms; doubles up to {@link MAX_RETRY_MS}. */
+const FIRST_RETRY_MS = 1000
+const MAX_RETRY_MS = 30_000
+/** How long one attempt to find and dial the peer may take. */
+const FIND_TIMEOUT_MS = 10_000
+
+/**
+ * The delivery side of a point-to-point pipeline. Our envelopes are durably
+ * in our mailbox log before `putPacket` resolves (that log is the outbox);
+ * this pushes them to the peer directly: when the peer is connected, a sync
+ * session with it at once; when not, it looks the peer up (peer store, then
+ * the DHT through `transport.findPeer`), dials it, and the connection starts
+ * a session. The peer's version vector in that session is its
+ * acknowledgement (a delivery receipt): until it shows our highest
+ * envelope, attempts repeat with backoff. Nothing here is needed for
+ * correctness when the two are never online together: every node carries
+ * the mailbox, so sync through any of them delivers.
+ */
+export class Outbox {
+  readonly #ctx: NodeContext
+  readonly #peerId: string
+  /** Highest seq of ours (in the mailbox log) the peer must hold. */
+  #pending = 0
+  /** Highest seq of ours the peer is known to hold. */
+  #acked = 0
+  #timer: ReturnType<typeof setTimeout> | undefined
+  #delay = FIRST_RETRY_MS
+  #attempting = false
+  #closed = false
+  readonly #abort = new AbortController()
+
+  constructor (ctx: NodeContext, peerId: string) {
+    this.#ctx = ctx
+    this.#peerId = peerId
+  }
+
+  /** Whether the peer is known to hold every envelope put so far. */
+  get acknowledged (): boolean { return this.#acked >= this.#pending }
+
+  /** Our envelope of mailbox seq `seq` must reach the peer. */
+  push (seq: number): void {
+    if (seq <= this.#pending) return
+    this.#pending = seq
+    this.#delay = FIRST_RETRY_MS
+    void this.#attempt()
+  }
+
+  /** Takes a receipt of the mailbox: the peer now holds our log up to `seq`. */
+  receipt (detail: ReceiptDetail): void {
+    if (detail.peer !== this.#peerId || detail.seq <= this.#acked) return
+    this.#acked = detail.seq
+    if (this.acknowledged) { clearTimeout(this.#timer); this.#timer = undefined }
+  }
+
+  close (): void {
+    this.#closed = true
+    clearTimeout(this.#timer)
+    this.#timer = undefined
+    this.#abort.abort()
+  }
+
+  async #attempt (): Promise<void> {
+    if (this.#closed || this.acknowledged || this.#attempting) return
+    this.#attempting = true
+    try {
+      const transport = this.#ctx.transport
+      if (!transport.started) return
+      if (transport.peers().includes(this.#peerId)) {
+        this.#ctx.requestSync(this.#peerId)
+      } else {
+        await this.#dial()
+      }
+    } finally {
+      this.#attempting = false
+      this.#retryLater()
+    }
+  }
+
+  async #dial (): Promise<void> {
+    const transport = this.#ctx.transport
+    // the peer store first (a known peer dials by id), then the DHT
+    if (await succeeds(transport.dial(this.#peerId))) return
+    let addrs: string[]
+    try {
+      addrs = await transport.findPeer(this.#peerId, { signal: AbortSignal.any([this.#abort.signal, AbortSignal.timeout(FIND_TIMEOUT_MS)]) })
+    } catch {
+      return
+    }
+    for (const addr of addrs) {
+      if (this.#closed) return
+      if (await succeeds(transport.dial(addr.includes('/p2p/') ? addr : `${addr}/p2p/${this.#peerId}`))) return
+    }
+  }
+
+  #retryLater (): void {
+    if (this.#closed || this.acknowledged || this.#timer !== undefined) return
+    this.#timer = setTimeout(() => {
+      this.#timer = undefined
+      void this.#attempt()
+    }, this.#delay)
+    this.#delay = Math.min(MAX_RETRY_MS, this.#delay * 2)
+  }
+}
+
+/** Whether a dial went through (a failed dial is an ordinary outcome here: the peer may be offline). */
+async function succeeds (dial: Promise<void>): Promise<boolean> {
+  try {
+    await dial
+    return true
+  } catch {
+    return false
+  }
+}
