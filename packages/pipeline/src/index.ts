@@ -34,14 +34,14 @@ export { DEFAULT_SYNC_LIMITS } from './sync-session.js'
 export type { SyncLimits } from './sync-session.js'
 export type { BatchLimits } from './persistent-pipeline.js'
 export {
-  InvalidPipelineArgumentError, InvalidPipelineNameError, NodeStoppedError, PacketTooLargeError, PipelineExistsError, StoreFailedError
+  InvalidPipelineArgumentError, InvalidPipelineNameError, InvalidSecureOptionError, KeyUnavailableError, MembershipError, NodeStoppedError,
+  PacketTooLargeError, PayloadAuthenticationError, PipelineExistsError, StoreFailedError
 } from './errors.js'
 export { entryMessageId, ENTRY_VERSION, FLAG_ENCRYPTED, FLAG_PERSISTENT, FLAG_POINT_TO_POINT } from './entry-codec.js'
 export { attachEntrySignature, decodeEntry, encodeEntry, encodeUnsignedEntry, entrySigningBytes } from './entry-api.js'
 export type { DecodedEntry, EntryFields } from './entry-api.js'
 export type { EncodedPayload, PayloadCodec, PayloadMeta } from './payload-codec.js'
 export { compareHlc, HybridClock } from './hlc.js'
-export { InvalidSecureOptionError, KeyUnavailableError, MembershipError, PayloadAuthenticationError } from './secure/errors.js'
 export type { EncryptedOptions } from './secure/secure-options.js'
 export { MAILBOX_PIPELINE } from './secure/p2p-pipeline.js'
 export { DEFAULT_PASSPHRASE_COST } from './secure/pipeline-key.js'

@@ -6,6 +6,8 @@ const FIRST_RETRY_MS = 1000
 const MAX_RETRY_MS = 30_000
 /** How long one attempt to find and dial the peer may take. */
 const FIND_TIMEOUT_MS = 10_000
+/** Delay of the acknowledging sync session after puts to a connected peer: one session covers every put in the window. */
+const ACK_SYNC_DELAY_MS = 200
 
 /**
  * The delivery side of a point-to-point pipeline. Our envelopes are durably
@@ -27,6 +29,7 @@ export class Outbox {
   /** Highest seq of ours the peer is known to hold. */
   #acked = 0
   #timer: ReturnType<typeof setTimeout> | undefined
+  #syncTimer: ReturnType<typeof setTimeout> | undefined
   #delay = FIRST_RETRY_MS
   #attempting = false
   #closed = false
@@ -58,7 +61,9 @@ export class Outbox {
   close (): void {
     this.#closed = true
     clearTimeout(this.#timer)
+    clearTimeout(this.#syncTimer)
     this.#timer = undefined
+    this.#syncTimer = undefined
     this.#abort.abort()
   }
 
@@ -69,7 +74,9 @@ export class Outbox {
       const transport = this.#ctx.transport
       if (!transport.started) return
       if (transport.peers().includes(this.#peerId)) {
-        this.#ctx.requestSync(this.#peerId)
+        // connected: gossip is already carrying the envelopes; one sync session a little later
+        // pushes whatever it missed and brings back the peer's vector (the acknowledgement) for many puts at once
+        this.#syncSoon()
       } else {
         await this.#dial()
       }
@@ -93,6 +100,14 @@ export class Outbox {
       if (this.#closed) return
       if (await succeeds(transport.dial(addr.includes('/p2p/') ? addr : `${addr}/p2p/${this.#peerId}`))) return
     }
+  }
+
+  #syncSoon (): void {
+    if (this.#syncTimer !== undefined) return
+    this.#syncTimer = setTimeout(() => {
+      this.#syncTimer = undefined
+      if (!this.#closed) this.#ctx.requestSync(this.#peerId)
+    }, ACK_SYNC_DELAY_MS)
   }
 
   #retryLater (): void {

@@ -155,7 +155,8 @@ export class P2pPipeline extends BasePipeline {
       this.#marks.set(authorHex, envelope.seq)
       const value = new Uint8Array(8)
       new DataView(value.buffer).setBigUint64(0, BigInt(envelope.seq))
-      await this.ctx.committer.write([{ key: this.#marksPrefix + authorHex, value }]).catch(() => {})
+      // like the persistent pipeline's watermark: written with the next group commit (flushed by stop)
+      this.ctx.committer.write([{ key: this.#marksPrefix + authorHex, value }]).catch(() => {})
     })
   }
 

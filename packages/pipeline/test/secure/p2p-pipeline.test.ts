@@ -68,8 +68,11 @@ describe('point-to-point pipeline', () => {
     pc.addPacketListener((p) => { gotC.push(dec(p.data)) }, { replay: true })
     for await (const p of pc.history()) gotC.push(dec(p.data))
     expect(gotC).toEqual([])
-    // the receiver acknowledged: alice knows bob holds her last packet
-    await waitFor(() => (pa as unknown as { acknowledged: boolean }).acknowledged, { timeout: 20_000, message: 'bob acknowledged' })
+    // direct delivery: alice's outbox found bob (through the DHT, via carol) and dialed him; bob acknowledged
+    await waitFor(() => a.transport.peers().includes(b.transport.peerId), { timeout: 20_000, message: 'alice connected to bob directly' })
+    await waitFor(() => pa.acknowledged, { timeout: 20_000, message: 'bob acknowledged' })
+    const last = (await pa.putPacket(enc('PRIVATE-MARKER-last'))).id
+    await waitFor(() => pa.holders(last).includes(b.transport.peerId), { timeout: 20_000, message: 'bob holds the last packet (receipt)' })
   })
 
   it('the outbox survives a restart of the sender; a restarted receiver gets nothing twice', async () => {
