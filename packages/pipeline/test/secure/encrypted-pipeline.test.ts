@@ -1,5 +1,5 @@
 import { generateIdentity, randomBytes, sealTo } from '@pipes/identity'
-import { startHostilePeer, waitFor } from '@pipes/testkit'
+import { partition, startHostilePeer, waitFor } from '@pipes/testkit'
 import { topicFor } from '@pipes/transport'
 import { afterEach, describe, expect, it } from 'vitest'
 import { encodeEntry, FLAG_ENCRYPTED, FLAG_PERSISTENT } from '../../src/index.js'
@@ -62,6 +62,71 @@ describe('encrypted pipeline: member list', () => {
     expect(scan.records).toBeGreaterThan(40)
     expect(scan.hits).toBe(0)
     for await (const _ of pc.history()) throw new Error('the carrier decoded a packet')
+  })
+
+  it('an admin named by the owner adds a member, who then reads the current epoch, and removes one', async () => {
+    const net = networkId('enc')
+    const a = await startNode({ network: net, name: 'alice' })
+    const x = await startNode({ network: net, name: 'xavier' })
+    const b = await startNode({ network: net, name: 'bob' })
+    const f = await startNode({ network: net, name: 'fay' })
+    running.push(a, x, b, f)
+    await connect(a, x)
+    await connect(x, b)
+    await connect(x, f)
+    a.node.createPipeline({ name: ROOM, persistent: true, encrypted: { members: [b.identity.public()], admins: [x.identity.public()] } })
+    const px = x.node.createPipeline({ name: ROOM, persistent: true, encrypted: { owner: a.identity.id } })
+    const pb = b.node.createPipeline({ name: ROOM, persistent: true, encrypted: { owner: a.identity.id } })
+    const pf = f.node.createPipeline({ name: ROOM, persistent: true, encrypted: { owner: a.identity.id } })
+    const gotF = collect(pf)
+    await hasEpoch(px, 1, 'xavier')
+    await hasEpoch(pb, 1, 'bob')
+    await pb.putPacket(enc('before fay joined'))
+    await expect(pb.addMember(f.identity.public())).rejects.toMatchObject({ code: 'ERR_NOT_ADMIN' })
+    expect(pf.hasKey).toBe(false)
+    await px.addMember(f.identity.public())
+    await hasEpoch(pf, 1, 'fay')
+    await waitFor(() => gotF.length === 1, { timeout: 20_000, message: 'fay read the packet of the epoch she joined' })
+    expect(gotF).toEqual(['before fay joined'])
+    await pf.putPacket(enc('hi from fay'))
+    await px.removeMember(b.identity)
+    await hasEpoch(pf, 2, 'fay')
+    expect(pf.members().map(m => m.name).sort()).toEqual(['alice', 'fay', 'xavier'])
+    expect(pb.hasKey).toBe(false)
+  })
+
+  it('two admins removing members on both sides of a partition converge on a new epoch that neither removed member holds', async () => {
+    const net = networkId('enc')
+    const a = await startNode({ network: net, name: 'alice' })
+    const x = await startNode({ network: net, name: 'xavier' })
+    const b = await startNode({ network: net, name: 'bob' })
+    const c = await startNode({ network: net, name: 'carol' })
+    running.push(a, x, b, c)
+    for (const [p, q] of [[a, x], [a, b], [a, c], [x, b], [x, c], [b, c]] as Array<[TestNode, TestNode]>) await connect(p, q)
+    const pa = a.node.createPipeline({ name: ROOM, persistent: true, encrypted: { members: [b.identity.public(), c.identity.public()], admins: [x.identity.public()] } })
+    const px = x.node.createPipeline({ name: ROOM, persistent: true, encrypted: { owner: a.identity.id } })
+    const pb = b.node.createPipeline({ name: ROOM, persistent: true, encrypted: { owner: a.identity.id } })
+    const pc = c.node.createPipeline({ name: ROOM, persistent: true, encrypted: { owner: a.identity.id } })
+    for (const [p, who] of [[px, 'xavier'], [pb, 'bob'], [pc, 'carol']] as Array<[EncryptedPipeline, string]>) await hasEpoch(p, 1, who)
+    const split = await partition([[a.transport, b.transport], [x.transport, c.transport]])
+    await pa.removeMember(c.identity.id)
+    await px.removeMember(b.identity.id)
+    expect(pa.epoch).toBe(2)
+    expect(px.epoch).toBe(2)
+    await split.heal()
+    // the owner sees that the key of epoch 2 went to someone removed and starts epoch 3
+    await hasEpoch(pa, 3, 'alice')
+    await hasEpoch(px, 3, 'xavier')
+    expect(pa.members().map(m => m.name).sort()).toEqual(['alice', 'xavier'])
+    expect(px.members().map(m => m.name).sort()).toEqual(['alice', 'xavier'])
+    await waitFor(() => pb.epoch === 3 && pc.epoch === 3, { timeout: 20_000, message: 'bob and carol learned of epoch 3' })
+    expect(pb.hasKey || pc.hasKey).toBe(false)
+    const gotX = collect(px)
+    const gotB = collect(pb)
+    const gotC = collect(pc)
+    await pa.putPacket(enc('epoch three'))
+    await waitFor(() => gotX.includes('epoch three'), { timeout: 20_000, message: 'xavier read epoch 3' })
+    expect([...gotB, ...gotC]).not.toContain('epoch three')
   })
 
   it('a member offline during a key change reads everything after syncing', async () => {
