@@ -67,6 +67,7 @@ export class EncryptedPipelineImpl extends PersistentPipeline {
   #control: Promise<void> = Promise.resolve()
   #healTimer: ReturnType<typeof setTimeout> | undefined
   #badGrantsSeen = 0
+  #deferred = false
 
   constructor (ctx: NodeContext, name: string, maxPacketBytes: number, config: SecureConfig) {
     const codec = new EncryptedPayloadCodec({ network: ctx.networkId, pipeline: name }, () => { ctx.stats.undecryptable++ })
@@ -169,7 +170,16 @@ export class EncryptedPipelineImpl extends PersistentPipeline {
 
   async #apply (input: ControlInput): Promise<ApplyOutcome> {
     const membership = this.#membership as Membership
+    const wasStarted = membership.started
     const outcome = await membership.apply(input)
+    if (outcome === 'deferred') this.#deferred = true
+    if (!wasStarted && membership.started && this.#deferred) {
+      // records that arrived before the genesis and did not fit in memory: apply them again from the log
+      this.#deferred = false
+      for await (const e of this.storedEntries()) {
+        if (e.entry.keyEpoch === 0) await this.#apply(controlInput(e.entry, e.idHex))
+      }
+    }
     if (outcome === 'not-admin' || outcome === 'malformed') this.ctx.stats.controlDropped++
     const bad = membership.stats.badGrants
     if (bad > this.#badGrantsSeen) { this.ctx.stats.controlDropped += bad - this.#badGrantsSeen; this.#badGrantsSeen = bad }

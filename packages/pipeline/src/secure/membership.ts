@@ -21,7 +21,7 @@ export interface ControlInput {
 }
 
 /** What became of a control entry. */
-export type ApplyOutcome = 'applied' | 'duplicate' | 'pending' | 'not-admin' | 'malformed'
+export type ApplyOutcome = 'applied' | 'duplicate' | 'pending' | 'deferred' | 'not-admin' | 'malformed'
 
 /** Counters of control entries, each entry counted once. */
 export interface MembershipStats {
@@ -35,6 +35,9 @@ export interface MembershipStats {
 }
 
 interface Applied { input: ControlInput, authorHex: string, record: ControlRecord }
+
+/** Most control records kept while the genesis is unknown; past it `apply` answers `deferred` and keeps nothing. */
+const MAX_PENDING = 1024
 
 interface HeldKey {
   /** Id of the record that granted it. */
@@ -127,37 +130,43 @@ export class Membership implements Keyring {
    */
   async apply (input: ControlInput): Promise<ApplyOutcome> {
     if (this.#records.has(input.id) || this.#pending.has(input.id) || this.#dropped.has(input.id)) return 'duplicate'
-    const record = decodeControlRecord(input.payload)
     const authorHex = bytesToHex(input.author)
-    if (record === undefined || !(await this.#learnIdentities(record))) return this.#drop(input.id, 'malformed')
+    // who wrote it is checked before any parsing or signature work: non-admins cost nothing
+    if (this.#genesis !== undefined && !this.#admins.has(authorHex)) return this.#drop(input.id, 'not-admin')
+    const record = decodeControlRecord(input.payload)
+    if (record === undefined) return this.#drop(input.id, 'malformed')
     const applied: Applied = { input, authorHex, record }
-    if (record.type === 'genesis' && authorHex === this.#ownerHex && this.#genesis === undefined) {
-      this.#genesis = applied
-      this.#admins = new Set([this.#ownerHex, ...record.admins.map(a => bytesToHex(a))])
-      this.#accept(applied)
-      const waiting = [...this.#pending.values()]
-      this.#pending.clear()
-      for (const p of waiting) this.#classify(p)
-      this.#fold()
-      return 'applied'
-    }
     if (this.#genesis === undefined) {
-      if (authorHex === this.#ownerHex || record.type !== 'genesis') {
-        this.#pending.set(input.id, applied)
-        return 'pending'
-      }
-      return this.#drop(input.id, 'not-admin')
+      if (record.type === 'genesis' && authorHex === this.#ownerHex) return await this.#start(applied)
+      if (record.type === 'genesis') return this.#drop(input.id, 'not-admin')
+      // admins are named by the genesis: wait for it (bounded: past the bound the caller applies it again later)
+      if (this.#pending.size >= MAX_PENDING) return 'deferred'
+      this.#pending.set(input.id, applied)
+      return 'pending'
     }
-    const outcome = this.#classify(applied)
+    const outcome = await this.#classify(applied)
     if (outcome === 'applied') this.#fold()
     return outcome
   }
 
-  #classify (applied: Applied): ApplyOutcome {
+  async #start (genesis: Applied): Promise<ApplyOutcome> {
+    if (genesis.record.type !== 'genesis' || !(await this.#learnIdentities(genesis.record))) return this.#drop(genesis.input.id, 'malformed')
+    this.#genesis = genesis
+    this.#admins = new Set([this.#ownerHex, ...genesis.record.admins.map(a => bytesToHex(a))])
+    this.#accept(genesis)
+    const waiting = [...this.#pending.values()]
+    this.#pending.clear()
+    for (const p of waiting) await this.#classify(p)
+    this.#fold()
+    return 'applied'
+  }
+
+  async #classify (applied: Applied): Promise<ApplyOutcome> {
     if (!this.#admins.has(applied.authorHex)) return this.#drop(applied.input.id, 'not-admin')
     const r = applied.record
     if (r.type === 'genesis') return this.#drop(applied.input.id, 'malformed')
     if (r.type === 'remove' && this.#admins.has(bytesToHex(r.member))) return this.#drop(applied.input.id, 'malformed')
+    if (!(await this.#learnIdentities(r))) return this.#drop(applied.input.id, 'malformed')
     this.#accept(applied)
     return 'applied'
   }

@@ -186,6 +186,32 @@ describe('membership: order, duplicates, bad records', () => {
   })
 })
 
+describe('membership: bounded work for records of non-admins', () => {
+  it('refuses a non-admin record by its author alone, without parsing it', async () => {
+    const w = new World([owner, bob])
+    await w.start([bob])
+    const input = w.clock.next(bob.publicKey, utf8Encode('not even json'))
+    expect(await w.view(owner).apply(input)).toBe('not-admin')
+    expect(w.view(owner).stats).toMatchObject({ notAdmin: 1, malformed: 0 })
+  })
+
+  it('keeps a bounded number of records while the genesis is unknown; past it they are deferred, not kept', async () => {
+    const view = new Membership(bob, owner.publicKey, scope)
+    const clock = new RecordClock()
+    const outcomes = new Map<string, number>()
+    const grant = encodeControlRecord({ type: 'grant', epoch: 1, grants: [] })
+    for (let i = 0; i < 1100; i++) {
+      const o = await view.apply(clock.next(carol.publicKey, grant))
+      outcomes.set(o, (outcomes.get(o) ?? 0) + 1)
+    }
+    expect(Object.fromEntries(outcomes)).toEqual({ pending: 1024, deferred: 76 })
+    const genesis = new Membership(owner, owner.publicKey, scope).genesisRecord([bob.public()])
+    expect(await view.apply(clock.next(owner.publicKey, genesis))).toBe('applied')
+    expect(view.stats.notAdmin).toBe(1024)
+    expect(view.current()?.epoch).toBe(1)
+  })
+})
+
 describe('membership: admins acting at once', () => {
   it('two removals made concurrently converge: a healing epoch excludes both', async () => {
     const w = new World([owner, admin, bob, carol, dave])
