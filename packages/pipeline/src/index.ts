@@ -3,7 +3,10 @@
  * Pipelines for Pipes: signed entries that travel over a network's
  * gossipsub and, for persistent pipelines, are stored in the node's
  * datastore and synced between peers so nothing is lost while a node is
- * offline.
+ * offline. Point-to-point pipelines (`peer`) seal packets for one identity
+ * with a persistent outbox; encrypted pipelines (`encrypted`) seal them for
+ * the holders of a shared secret or the members of a list the creator
+ * manages, and every other node carries them as ciphertext.
  *
  * @example
  * ```ts
@@ -19,6 +22,10 @@
  * const chat = node.createPipeline({ name: 'CHAT', persistent: true })
  * chat.addPacketListener((packet) => console.log(packet.sender.name, new TextDecoder().decode(packet.data)))
  * await chat.putPacket(new TextEncoder().encode('hello'))
+ *
+ * // private to bob (an Identity, or bob's id), and a room only members read
+ * const dm = node.createPipeline({ name: 'dm', peer: bobId })
+ * const room = node.createPipeline({ name: 'room', persistent: true, encrypted: { members: [bob] } })
  * ```
  */
 export { createPipesNode, DEFAULT_MAX_CLOCK_SKEW_MS, DEFAULT_MAX_PACKET_BYTES, DEFAULT_SYNC_INTERVAL_MS, MAX_PACKET_BYTES_LIMIT } from './node.js'

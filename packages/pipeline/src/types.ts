@@ -18,7 +18,7 @@ export interface Packet {
   seq: number
 }
 
-/** The kinds of pipeline. This version builds `live` and `persistent`. */
+/** The kinds of pipeline: `live` (gossip only), `persistent` (stored and synced), `p2p` (sealed for one identity), `encrypted` (sealed for key holders). */
 export type PipelineKind = 'live' | 'persistent' | 'p2p' | 'encrypted'
 
 /** Called once for each packet; a returned promise is awaited before the next packet of the pipeline. */
@@ -137,6 +137,7 @@ export interface EncryptedPipeline extends Pipeline {
    * Adds a member: the current epoch key is sealed to it and carried on the
    * pipeline. Resolves once the record is durably stored here.
    * @throws {@link MembershipError} `ERR_NOT_ADMIN` unless this identity is the owner or an admin; `ERR_MEMBERSHIP_NOT_READY` before it holds the current key
+   * @throws {@link InvalidPipelineArgumentError} when `identity` is not an Identity
    */
   addMember (identity: Identity): Promise<void>
   /**
@@ -144,6 +145,7 @@ export interface EncryptedPipeline extends Pipeline {
    * is sealed to the remaining members only: the removed member reads
    * nothing sent afterwards, whatever it saved.
    * @throws {@link MembershipError} `ERR_NOT_ADMIN`, `ERR_MEMBERSHIP_NOT_READY`, `ERR_NOT_MEMBER` (not a member, or the owner or an admin)
+   * @throws {@link InvalidPipelineArgumentError} when `member` is neither an Identity nor an identity id
    */
   removeMember (member: Identity | string): Promise<void>
 }

@@ -2,6 +2,7 @@ import { AEAD_OVERHEAD_BYTES, bytesToHex } from '@pipes/identity'
 import { FLAG_ENCRYPTED, FLAG_PERSISTENT } from '../entry-codec.js'
 import { PersistentPipeline } from '../persistent-pipeline.js'
 import { EncryptedCodec, staticKeyring } from './encrypted-codec.js'
+import { InvalidPipelineArgumentError } from '../errors.js'
 import { KeyUnavailableError, MembershipError } from './errors.js'
 import { Membership } from './membership.js'
 import { pipelineKeyFromPassphrase, pipelineKeyFromSharedKey } from './pipeline-key.js'
@@ -111,7 +112,7 @@ export class EncryptedPipelineImpl extends PersistentPipeline {
    */
   async addMember (identity: Identity): Promise<void> {
     const membership = this.#memberList('addMember')
-    if (!isIdentity(identity)) throw new MembershipError('ERR_NOT_MEMBER', 'addMember(identity) needs an Identity (with its signed name), e.g. from identityFromJSON')
+    if (!isIdentity(identity)) throw new InvalidPipelineArgumentError('addMember(identity) needs an Identity (with its signed name, e.g. from identityFromJSON): members are shown by name, so an id alone is not enough')
     await this.ready()
     await this.#serial(async () => { await this.#writeControl(membership.addRecord(identity)) })
   }
@@ -123,7 +124,12 @@ export class EncryptedPipelineImpl extends PersistentPipeline {
    */
   async removeMember (member: Identity | string): Promise<void> {
     const membership = this.#memberList('removeMember')
-    const key = publicKeyOf(member, 'removeMember(member)')
+    let key: Uint8Array
+    try {
+      key = publicKeyOf(member, 'removeMember(member)')
+    } catch (err) {
+      throw new InvalidPipelineArgumentError((err as Error).message)
+    }
     await this.ready()
     await this.#serial(async () => { await this.#writeControl(membership.removeRecord(key)) })
   }

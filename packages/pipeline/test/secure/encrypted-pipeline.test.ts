@@ -83,6 +83,14 @@ describe('encrypted pipeline: member list', () => {
     await hasEpoch(pb, 1, 'bob')
     await pb.putPacket(enc('before fay joined'))
     await expect(pb.addMember(f.identity.public())).rejects.toMatchObject({ code: 'ERR_NOT_ADMIN' })
+    for (const bad of [undefined, null, 'id-only', 42, {}, { publicKey: new Uint8Array(32) }, f.identity.id]) {
+      await expect(px.addMember(bad as never)).rejects.toMatchObject({ code: 'ERR_INVALID_ARGUMENT' })
+    }
+    for (const bad of [undefined, null, 'not-an-id', 42, {}, new Uint8Array(32)]) {
+      await expect(px.removeMember(bad as never)).rejects.toMatchObject({ code: 'ERR_INVALID_ARGUMENT' })
+    }
+    await expect(px.removeMember(generateIdentity('stranger').id)).rejects.toMatchObject({ code: 'ERR_NOT_MEMBER' })
+    await expect(px.removeMember(a.identity.id)).rejects.toMatchObject({ code: 'ERR_NOT_MEMBER' })
     expect(pf.hasKey).toBe(false)
     await px.addMember(f.identity.public())
     await hasEpoch(pf, 1, 'fay')
