@@ -3,14 +3,18 @@
  * the built-in loopback network "local", each with its own apiPath under a
  * fresh temporary directory. They chat live; bob goes offline and misses
  * messages (and writes one himself); he comes back and everything arrives.
+ * Then the tutorial's last sections: alice writes bob privately, and opens an
+ * encrypted room for the three of them, from which she later removes carol.
  */
 import { mkdtemp, rm } from 'node:fs/promises'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { Chat } from '@pipes/chat'
+import type { ChatMessage } from '@pipes/chat'
 import { LOCAL_NETWORK_ID } from '@pipes/platform'
 import { Inbox } from './inbox.js'
 import { Narrator } from './narrator.js'
+import type { LocalIdentity } from '@pipes/identity'
 import type { Node } from '@pipes/platform'
 
 interface User {
@@ -24,12 +28,40 @@ interface User {
 export interface DemoResult {
   /** Messages bob missed while offline and then received. */
   missedDelivered: number
+  /** Private messages alice sent bob that carol's UI showed (0 when all is well). */
+  privateSeenByCarol: number
+  /** Room messages sent after carol's removal that her UI showed (0 when all is well). */
+  roomSeenByCarolAfterRemoval: number
   /** Total time, ms. */
   elapsedMs: number
 }
 
+/**
+ * Periodic re-sync with each peer, ms (the platform's default is 30 s). Sync
+ * also runs on every connection, new pipeline and gap; the short period bounds
+ * how long a room joined moments after a new connection can wait for its
+ * first sync on this small loopback network.
+ */
+const RESYNC_MS = 2000
+
 function short (id: string): string {
   return `${id.slice(0, 8)}…${id.slice(-4)}`
+}
+
+/** Polls `check` every 25 ms until it holds; throws after `timeoutMs`. For state that has no event. */
+async function until (check: () => boolean, what: string, timeoutMs = 10_000): Promise<void> {
+  const deadline = Date.now() + timeoutMs
+  while (!check()) {
+    if (Date.now() > deadline) throw new Error(`timed out after ${timeoutMs} ms waiting until ${what}`)
+    await new Promise(resolve => setTimeout(resolve, 25))
+  }
+}
+
+/** Where a message was said: private, in a room, or on the main channel. */
+function where (m: ChatMessage): string {
+  if (m.private === true) return '(private) '
+  if (m.room !== undefined) return `[${m.room}] `
+  return ''
 }
 
 /** Runs the demo, printing through `narrator`; removes everything it made, also on failure. */
@@ -41,7 +73,7 @@ export async function runDemo (narrator = new Narrator()): Promise<DemoResult> {
   let bobOffline = false
 
   n.text(n.bold('Pipes demo: the tutorial\'s Chat, three users on one machine'))
-  n.text(n.dim(`network "${LOCAL_NETWORK_ID}" (built in: 127.0.0.1, TCP port chosen by the OS, no mDNS); data under ${dir}`))
+  n.text(n.dim(`network "${LOCAL_NETWORK_ID}" (built in: 127.0.0.1, TCP port chosen by the OS, no mDNS); data under ${dir}; re-sync every ${RESYNC_MS / 1000} s`))
 
   const say = async (from: User, text: string): Promise<void> => {
     await from.chat.sendMessage(text)
@@ -52,7 +84,7 @@ export async function runDemo (narrator = new Narrator()): Promise<DemoResult> {
   try {
     n.step('1. alice, bob and carol set up their users and join the network')
     for (const name of ['alice', 'bob', 'carol']) {
-      const chat = new Chat(join(dir, name))
+      const chat = new Chat(join(dir, name), { platform: { syncIntervalMs: RESYNC_MS } })
       const inbox = new Inbox()
       if (!await chat.isUserConfigured()) await chat.setupUser(name)
       chat.setListener((m) => {
@@ -60,7 +92,7 @@ export async function runDemo (narrator = new Narrator()): Promise<DemoResult> {
         if (m.sender === name) return // our own message, echoed to our UI
         const late = missedByBob.has(m.text) && name === 'bob'
         const note = late ? n.green('  <- missed while offline, delivered on reconnect') : ''
-        n.log(`${n.user(name)}  receives  ${m.sender}: "${m.text}" ${n.dim(`(${Date.now() - m.timestamp} ms after it was sent)`)}${note}`)
+        n.log(`${n.user(name)}  receives  ${where(m)}${m.sender}: "${m.text}" ${n.dim(`(${Date.now() - m.timestamp} ms after it was sent)`)}${note}`)
       })
       await chat.connectToNetwork(LOCAL_NETWORK_ID)
       const node = chat.node as Node
@@ -132,13 +164,55 @@ export async function runDemo (narrator = new Narrator()): Promise<DemoResult> {
     await say(bob, 'Back online, all caught up.')
     await Promise.all([alice, carol].map(u => u.inbox.waitFor(['Back online, all caught up.'], u.name)))
 
+    n.step('5. private chat: alice writes to bob alone (a point-to-point pipeline)')
+    const bobIdentity = bob.chat.identity as LocalIdentity
+    const secret = 'Bob, between us: the party for carol is on Friday.'
+    await alice.chat.sendPrivateMessage(bobIdentity.public(), secret)
+    n.log(`${n.user('alice')}  sends     (private to bob) "${secret}"`)
+    await bob.inbox.waitFor([secret], 'bob')
+    const answer = 'Got it, my lips are sealed.'
+    await bob.chat.sendPrivateMessage(alice.node.peerId, answer)
+    n.log(`${n.user('bob')}  sends     (private to alice) "${answer}"`)
+    await alice.inbox.waitFor([answer], 'alice')
+    const privateSeenByCarol = carol.inbox.messages.filter(m => m.private === true).length
+    n.log(`${n.user('carol')}  saw ${privateSeenByCarol} private messages: only alice and bob hold the pair key`)
+
+    n.step('6. encrypted room: alice creates "team" for the three of them, then removes carol')
+    n.log(`bob and carol give alice their public identity (JSON.stringify(chat.identity): id, name, key, signature)`)
+    const cards = [bob, carol].map(u => JSON.stringify(u.chat.identity))
+    const aliceRoom = await alice.chat.createRoom('team', { members: cards })
+    const bobRoom = await bob.chat.joinRoom('team', { owner: alice.node.peerId })
+    const carolRoom = await carol.chat.joinRoom('team', { owner: alice.node.peerId })
+    n.log(`${n.user('alice')}  creates room "team" (owner; members ${aliceRoom.members().map(m => m.name).join(', ')}); bob and carol join it`)
+    const welcome = 'Welcome to the team room.'
+    await aliceRoom.sendMessage(welcome)
+    n.log(`${n.user('alice')}  sends     [team] "${welcome}"`)
+    await Promise.all([bob.inbox.waitFor([welcome], 'bob'), carol.inbox.waitFor([welcome], 'carol')])
+    const hello = 'Hi team!'
+    await carolRoom.sendMessage(hello)
+    n.log(`${n.user('carol')}  sends     [team] "${hello}"`)
+    await Promise.all([alice.inbox.waitFor([hello], 'alice'), bob.inbox.waitFor([hello], 'bob')])
+    await aliceRoom.removeMember(carol.node.peerId)
+    await until(() => bobRoom.epoch === aliceRoom.epoch && bobRoom.hasKey, 'bob has the new room key')
+    n.log(`${n.user('alice')}  removes carol: the room moves to key epoch ${aliceRoom.epoch}, sealed to alice and bob only`)
+    await until(() => carolRoom.epoch === aliceRoom.epoch, 'carol\'s node learns of the new epoch')
+    const afterwards = 'Now just the two of us: Friday at eight.'
+    const storedByCarol = carol.node.stats().pipeline.stored
+    await aliceRoom.sendMessage(afterwards)
+    n.log(`${n.user('alice')}  sends     [team] "${afterwards}"`)
+    await bob.inbox.waitFor([afterwards], 'bob')
+    await until(() => carol.node.stats().pipeline.stored > storedByCarol, 'carol\'s node stores the message')
+    const roomSeenByCarolAfterRemoval = carol.inbox.messages.filter(m => m.text === afterwards).length
+    n.log(`${n.user('carol')}  stores that message (her node relays it) but saw ${roomSeenByCarolAfterRemoval} of 1: she has no key for epoch ${carolRoom.epoch} (hasKey ${String(carolRoom.hasKey)})`)
+
     n.step('summary')
     n.text(n.green(`bob received ${got} of ${missedByBob.size} messages he missed, the last ${caughtUp} ms after reconnecting; alice and carol received what bob wrote offline.`))
+    n.text(n.green(`carol saw ${privateSeenByCarol} private messages and ${roomSeenByCarolAfterRemoval} room messages sent after her removal.`))
     for (const u of users) {
       const s = u.chat.stats()
       n.text(`${n.user(u.name)} sent ${s.sent}, received ${s.received} (own included), malformed ${s.malformed}`)
     }
-    return { missedDelivered: got, elapsedMs: n.elapsed() }
+    return { missedDelivered: got, privateSeenByCarol, roomSeenByCarolAfterRemoval, elapsedMs: n.elapsed() }
   } finally {
     const closed = await Promise.allSettled(users.map(async u => { await u.chat.close() }))
     await rm(dir, { recursive: true, force: true })

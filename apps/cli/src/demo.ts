@@ -1,6 +1,7 @@
 /**
  * `pnpm demo` (node dist/demo.js): runs the scripted demo and exits by itself;
- * 0 when bob received every message he missed. A watchdog fails the run at
+ * 0 when bob received every message he missed and carol saw neither the
+ * private messages nor the room messages sent after her removal. A watchdog fails the run at
  * 30 s (it does not keep the process alive).
  */
 import { runDemo } from './demo-script.js'
@@ -13,7 +14,11 @@ const watchdog = setTimeout(() => {
 watchdog.unref()
 
 runDemo().then(
-  () => { process.exitCode = 0 },
+  (result) => {
+    const leaked = result.privateSeenByCarol + result.roomSeenByCarolAfterRemoval
+    if (leaked > 0) console.error(`demo failed: carol saw ${leaked} message(s) meant for others`)
+    process.exitCode = leaked === 0 ? 0 : 1
+  },
   (err: unknown) => {
     console.error('demo failed:', err instanceof Error ? err.message : err)
     process.exitCode = 1

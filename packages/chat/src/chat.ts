@@ -3,14 +3,22 @@
  * shared/spec/chat-tutorial.txt), transcribed to TypeScript. Each method
  * carries the name it has there; comments point to the tutorial's sections.
  * What differs: calls that touch disk or network are async, errors are typed,
- * and the listener gets the sender's verified name.
+ * and the listener gets the sender's verified name. The tutorial's last two
+ * sections, "Private Chat" and "Encrypted Chat" (TODO there), are written
+ * here: `sendPrivateMessage` and rooms (`createRoom`, `joinRoom`).
  */
 import { PlatformAPI } from '@pipes/platform'
-import { AlreadyConnectedError, ChatNotConnectedError, InvalidMessageError, UserAlreadyConfiguredError } from './errors.js'
-import { decodeMessage, encodeMessage } from './message.js'
+import {
+  AlreadyConnectedError, ChatNotConnectedError, InvalidChatOptionsError, InvalidRecipientError, InvalidRoomError, UserAlreadyConfiguredError
+} from './errors.js'
+import { assertSendable, decodeMessage, encodeMessage, sentMessage } from './message.js'
+import { PrivateChats } from './private-chat.js'
+import { identityOf, Room, ROOM_NAME } from './room.js'
+import { describeInput, toUserKey } from './users.js'
 import type { ChatMessage } from './message.js'
-import type { LocalIdentity } from '@pipes/identity'
-import type { Packet, Pipeline } from '@pipes/pipeline'
+import type { UserKey, UserRef } from './users.js'
+import type { Identity, LocalIdentity } from '@pipes/identity'
+import type { EncryptedOptions, EncryptedPipeline, Packet, Pipeline } from '@pipes/pipeline'
 import type { Node, PlatformAPIOptions } from '@pipes/platform'
 
 /** The UI callback: called once per message, the user's own included. */
@@ -42,8 +50,28 @@ export interface ChatStats {
   listenerErrors: number
 }
 
-/** Longest text `sendMessage` accepts, in UTF-16 code units (packets have a size limit). */
-export const MAX_MESSAGE_LENGTH = 16_000
+/** Longest `pipelineName`: private and room pipelines add to it. */
+export const MAX_PIPELINE_NAME_LENGTH = 48
+
+/**
+ * Options of {@link Chat.createRoom}: the room's first members and its
+ * admins, each an `Identity` or its JSON (`identity.toJSON()`, object or
+ * text). The creator owns the room and is always a member.
+ */
+export interface CreateRoomOptions {
+  members: ReadonlyArray<Identity | UserRef>
+  /** Members who may add and remove members too (fixed for the room's life). */
+  admins?: ReadonlyArray<Identity | UserRef>
+}
+
+/**
+ * Options of {@link Chat.joinRoom}, exactly one of:
+ * `{ owner }`: a member-list room created by `owner` (an `Identity`, its
+ * JSON or its id); messages flow once an admin has added this user.
+ * `{ passphrase }`: a room whose members share a passphrase.
+ * `{ key }`: a room whose members share 32 random bytes.
+ */
+export type JoinRoomOptions = { owner: Identity | UserRef } | { passphrase: string } | { key: Uint8Array }
 
 /**
  * The backend of a chat UI, as in the tutorial: set the user up once, connect
@@ -72,6 +100,8 @@ export class Chat {
   private readonly _persistent: boolean
   private readonly _pipelineName: string
   private _connecting = false
+  private _private: PrivateChats | undefined = undefined
+  private readonly _rooms = new Map<string, Room>()
   private readonly _stats: ChatStats = { sent: 0, received: 0, malformed: 0, listenerErrors: 0 }
 
   // Tutorial: __init__
@@ -79,6 +109,9 @@ export class Chat {
     this.api = new PlatformAPI(apiPath, options.platform)
     this._persistent = options.persistent ?? true
     this._pipelineName = options.pipelineName ?? 'CHAT'
+    if (typeof this._pipelineName !== 'string' || this._pipelineName.length === 0 || this._pipelineName.length > MAX_PIPELINE_NAME_LENGTH) {
+      throw new InvalidChatOptionsError(`pipelineName must be 1 to ${MAX_PIPELINE_NAME_LENGTH} characters (private and room pipelines are named after it), got ${describeInput(this._pipelineName)}`)
+    }
   }
 
   // Tutorial: isUserConfigured
@@ -110,6 +143,7 @@ export class Chat {
       this.identity = await this.api.localIdentity()
       this.node = await network.nodeWithIdentity(this.identity)
       this._setupPipeline()
+      this._setupPrivateChat()
       await this.node.connect()
     } finally {
       this._connecting = false
@@ -135,17 +169,20 @@ export class Chat {
    */
   async sendMessage (text: string): Promise<ChatMessage> {
     if (this.node === undefined || this.pipeline === undefined || this.identity === undefined) throw new ChatNotConnectedError()
-    if (typeof text !== 'string') throw new InvalidMessageError('text must be a string')
-    if (text.length > MAX_MESSAGE_LENGTH) throw new InvalidMessageError(`it is longer than ${MAX_MESSAGE_LENGTH} characters`)
+    assertSendable(text)
     const message = { text, sender: this.identity.name, timestamp: Date.now() }
     const packet = await this.pipeline.putPacket(encodeMessage(message))
     this._stats.sent++
-    return { text, sender: packet.sender.name, senderId: packet.sender.id, timestamp: message.timestamp, id: packet.id, seq: packet.seq }
+    return sentMessage(packet, message.timestamp, text)
   }
 
   // Tutorial: _packetListener (an arrow function, so `this` is bound when passed along)
   private readonly _packetListener = (packet: Packet, _pipeline: Pipeline): void => {
-    const message = decodeMessage(packet)
+    this._deliver(decodeMessage(packet))
+  }
+
+  /** Passes a decoded message to the UI listener; `undefined` (malformed) is dropped and counted. */
+  private readonly _deliver = (message: ChatMessage | undefined): void => {
     if (message === undefined) {
       this._stats.malformed++
       return
@@ -158,6 +195,154 @@ export class Chat {
         this._stats.listenerErrors++
       }
     }
+  }
+
+  // Tutorial: "Private Chat" (TODO there): a point-to-point pipeline per pair
+  // of users, found by both ends from their two keys; an introduction on the
+  // `<name>.intro` pipeline tells the recipient to open its end.
+  private _setupPrivateChat (): void {
+    this._private = new PrivateChats({
+      node: this.node as Node,
+      identity: this.identity as LocalIdentity,
+      baseName: this._pipelineName,
+      onPacket: this._privatePacketListener,
+      onMalformed: () => { this._stats.malformed++ }
+    })
+  }
+
+  /**
+   * Sends `text` to one user only: `to` is their `Identity`, its JSON or
+   * their id. Only the two of them can read it; other nodes store and
+   * forward it, so it reaches `to` even if they are offline now. Both
+   * listeners get it with `private: true` and `to` (the recipient's id).
+   * Resolves once stored locally.
+   * @throws `ERR_INVALID_RECIPIENT` when `to` is not another user's identity or id
+   */
+  async sendPrivateMessage (to: Identity | UserRef, text: string): Promise<ChatMessage> {
+    if (this._private === undefined || this.identity === undefined) throw new ChatNotConnectedError()
+    assertSendable(text)
+    const peer = await this._recipient(to)
+    const message = { text, sender: this.identity.name, timestamp: Date.now() }
+    const packet = await this._private.send(peer, encodeMessage(message))
+    this._stats.sent++
+    return sentMessage(packet, message.timestamp, text, { private: true, to: peer.id })
+  }
+
+  /** Ids of the users this user has private conversations with (either side started them). */
+  privatePeers (): string[] {
+    return this._private?.peers() ?? []
+  }
+
+  private async _recipient (to: unknown): Promise<UserKey> {
+    let peer: UserKey
+    try {
+      peer = await toUserKey(to)
+    } catch (err) {
+      throw new InvalidRecipientError(`${describeInput(to)} is not an identity or an id (${(err as Error).message})`)
+    }
+    if (peer.id === this.identity?.id) throw new InvalidRecipientError('it is this user\'s own identity')
+    return peer
+  }
+
+  private readonly _privatePacketListener = (packet: Packet, peerId: string): void => {
+    const to = packet.sender.id === this.identity?.id ? peerId : (this.identity as LocalIdentity).id
+    this._deliver(decodeMessage(packet, { private: true, to }))
+  }
+
+  // Tutorial: "Encrypted Chat" (TODO there): a room is an encrypted pipeline,
+  // keyed by a member list its owner keeps or by a secret its members share.
+  /**
+   * Creates a room this user owns, for `members` (and `admins`): only they
+   * can read it; the owner and admins add and remove members. Share
+   * `chat.identity.toJSON()` to be put on someone's member list. Creating an
+   * open room again (e.g. after a restart) returns it; the list it started
+   * with stays.
+   * @throws `ERR_INVALID_ROOM` for a bad name or member, or a name already open as another kind of room
+   */
+  async createRoom (name: string, options: CreateRoomOptions): Promise<Room> {
+    if (options === null || typeof options !== 'object' || !Array.isArray(options.members)) throw new InvalidRoomError('createRoom(name, { members }) needs members: an array of identities (use joinRoom for a passphrase room)')
+    const self = this._identity()
+    const members = await this._identities(options.members, 'members')
+    const admins = await this._identities(options.admins ?? [], 'admins')
+    return await this._openRoom(name, { members: members.filter(m => m.id !== self.id), admins: admins.filter(m => m.id !== self.id) })
+  }
+
+  /**
+   * Joins a room: `{ owner }` for a member-list room (messages flow once an
+   * admin has added this user), `{ passphrase }` or `{ key }` for a room whose
+   * members share a secret. With a wrong secret nothing is shown (what cannot
+   * be opened is dropped and counted in `chat.node.stats().pipeline.undecryptable`).
+   * Resolves once the room is open (a passphrase room has derived its key:
+   * scrypt, under a second).
+   * @throws `ERR_INVALID_ROOM` for a bad name or options, or a name already open as another kind of room
+   */
+  async joinRoom (name: string, options: JoinRoomOptions): Promise<Room> {
+    const self = this._identity()
+    const o = (options ?? {}) as Partial<Record<'owner' | 'passphrase' | 'key', unknown>>
+    const given = (['owner', 'passphrase', 'key'] as const).filter(k => o[k] !== undefined)
+    if (given.length !== 1) throw new InvalidRoomError(`joinRoom(name, options) needs exactly one of owner, passphrase, key (got ${given.length === 0 ? 'none' : given.join(', ')})`)
+    if (o.owner !== undefined) {
+      const owner = typeof o.owner === 'string' && !o.owner.trimStart().startsWith('{') ? o.owner : (await identityOf(o.owner, 'joinRoom owner')).id
+      if (owner === self.id) throw new InvalidRoomError(`this user owns room "${name}": open it with createRoom`)
+      return await this._openRoom(name, { owner })
+    }
+    return await this._openRoom(name, o.passphrase !== undefined ? { passphrase: o.passphrase as string } : { key: o.key as Uint8Array })
+  }
+
+  /** The open room called `name`, if any. */
+  room (name: string): Room | undefined {
+    return this._rooms.get(name)
+  }
+
+  /** The rooms opened with `createRoom` and `joinRoom`. */
+  rooms (): Room[] {
+    return [...this._rooms.values()]
+  }
+
+  private _identity (): LocalIdentity {
+    if (this.node === undefined || this.identity === undefined) throw new ChatNotConnectedError()
+    return this.identity
+  }
+
+  private async _identities (list: unknown, what: string): Promise<Identity[]> {
+    if (!Array.isArray(list)) throw new InvalidRoomError(`${what} must be an array of identities, got ${describeInput(list)}`)
+    const out = new Map<string, Identity>()
+    for (const [i, m] of list.entries()) {
+      const identity = await identityOf(m, `${what}[${i}]`)
+      out.set(identity.id, identity)
+    }
+    return [...out.values()]
+  }
+
+  private async _openRoom (name: string, encrypted: EncryptedOptions): Promise<Room> {
+    if (typeof name !== 'string' || !ROOM_NAME.test(name)) throw new InvalidRoomError(`room names are 1 to 64 letters, digits and . _ - : # @ + =, got ${describeInput(name)}`)
+    const node = this.node as Node
+    let pipeline: EncryptedPipeline
+    try {
+      pipeline = node.createPipeline({ name: `${this._pipelineName}.room.${name}`, encrypted }) as EncryptedPipeline
+    } catch (err) {
+      const code = (err as { code?: unknown }).code
+      if (code === 'ERR_PIPELINE_EXISTS') throw new InvalidRoomError(`room "${name}" is already open here with other keys (member list, passphrase or key): use chat.room("${name}")`)
+      if (code === 'ERR_INVALID_SECURE_OPTION') throw new InvalidRoomError((err as Error).message)
+      throw err
+    }
+    const open = this._rooms.get(name)
+    if (open?.pipeline === pipeline) return open
+    // history() waits for the pipeline's store to open: a created room has
+    // then written its member list, a passphrase room derived its key
+    for await (const _ of pipeline.history()) break
+    const again = this._rooms.get(name)
+    if (again?.pipeline === pipeline) return again
+    const room = new Room({
+      name,
+      pipeline,
+      identity: this.identity as LocalIdentity,
+      onMessage: this._deliver,
+      onMalformed: () => { this._stats.malformed++ },
+      onSent: () => { this._stats.sent++ }
+    })
+    this._rooms.set(name, room)
+    return room
   }
 
   // Tutorial: setListener
@@ -186,8 +371,12 @@ export class Chat {
   /** Stops the node and releases `apiPath`. */
   async close (): Promise<void> {
     this.pipeline?.removePacketListener(this._packetListener)
+    this._private?.close()
+    for (const room of this._rooms.values()) room.close()
     await this.api.close()
     this.node = undefined
     this.pipeline = undefined
+    this._private = undefined
+    this._rooms.clear()
   }
 }

@@ -33,3 +33,37 @@ export class InvalidMessageError extends PipesError {
     super('ERR_INVALID_MESSAGE', `Cannot send this message: ${reason}.`)
   }
 }
+
+/** `sendPrivateMessage` to someone who is not a usable identity. */
+export class InvalidRecipientError extends PipesError {
+  static override name = 'InvalidRecipientError'
+  constructor (reason: string) {
+    super('ERR_INVALID_RECIPIENT',
+      `Cannot send a private message: ${reason}. Pass the recipient's Identity, its identity JSON (identity.toJSON()) or its id ("12D3KooW...").`)
+  }
+}
+
+/** A room name, room options or member the chat cannot use. */
+export class InvalidRoomError extends PipesError {
+  static override name = 'InvalidRoomError'
+  constructor (reason: string) {
+    super('ERR_INVALID_ROOM', `Cannot use this room: ${reason}.`)
+  }
+}
+
+/** `room.sendMessage` before this user holds the room's current key. */
+export class NotRoomMemberError extends PipesError {
+  static override name = 'NotRoomMemberError'
+  constructor (room: string) {
+    super('ERR_NOT_ROOM_MEMBER',
+      `Cannot send to room "${room}" yet: this user holds no key for it. In a member-list room an admin must add you (send them chat.identity.toJSON()); wait for room.hasKey. A removed member cannot send any more.`)
+  }
+}
+
+/** Options of `new Chat` the chat cannot use. */
+export class InvalidChatOptionsError extends PipesError {
+  static override name = 'InvalidChatOptionsError'
+  constructor (reason: string) {
+    super('ERR_INVALID_CHAT_OPTIONS', `Cannot make this Chat: ${reason}.`)
+  }
+}

@@ -1,4 +1,8 @@
+import { InvalidMessageError } from './errors.js'
 import type { Packet } from '@pipes/pipeline'
+
+/** Longest text a chat sends, in UTF-16 code units (packets have a size limit). */
+export const MAX_MESSAGE_LENGTH = 16_000
 
 /** A chat message as the UI listener receives it. */
 export interface ChatMessage {
@@ -17,7 +21,16 @@ export interface ChatMessage {
   id: string
   /** The sender's sequence number on the pipeline: messages of one sender arrive in this order. */
   seq: number
+  /** `true` for a private message (`sendPrivateMessage`); absent otherwise. */
+  private?: true
+  /** Private messages: the recipient's identity id (the local user's, or, for the user's own, the peer's). */
+  to?: string
+  /** Room messages: the room's name; absent for the main channel and private messages. */
+  room?: string
 }
+
+/** Where a message was received: what {@link decodeMessage} adds to the message. */
+export type MessageMarks = { private: true, to: string } | { room: string } | Record<string, never>
 
 /** The JSON payload put on the pipeline, as in the tutorial. */
 export interface ChatPayload {
@@ -38,9 +51,9 @@ export function encodeMessage (payload: ChatPayload): Uint8Array {
  * Decodes a packet into a {@link ChatMessage}, or returns `undefined` when its
  * payload is not the tutorial's JSON (not UTF-8, not JSON, `text` not a string,
  * `timestamp` not a finite number). The sender comes from the packet's
- * verified identity.
+ * verified identity; `marks` say where it was received (private, a room).
  */
-export function decodeMessage (packet: Packet): ChatMessage | undefined {
+export function decodeMessage (packet: Packet, marks: MessageMarks = {}): ChatMessage | undefined {
   let value: unknown
   try {
     value = JSON.parse(decoder.decode(packet.data))
@@ -51,5 +64,19 @@ export function decodeMessage (packet: Packet): ChatMessage | undefined {
   const { text, timestamp } = value as Record<string, unknown>
   if (typeof text !== 'string') return undefined
   if (typeof timestamp !== 'number' || !Number.isFinite(timestamp)) return undefined
-  return { text, sender: packet.sender.name, senderId: packet.sender.id, timestamp, id: packet.id, seq: packet.seq }
+  return { text, sender: packet.sender.name, senderId: packet.sender.id, timestamp, id: packet.id, seq: packet.seq, ...marks }
+}
+
+/**
+ * Checks a text before it is sent.
+ * @throws {@link InvalidMessageError} when it is not a string or longer than {@link MAX_MESSAGE_LENGTH}
+ */
+export function assertSendable (text: unknown): asserts text is string {
+  if (typeof text !== 'string') throw new InvalidMessageError('text must be a string')
+  if (text.length > MAX_MESSAGE_LENGTH) throw new InvalidMessageError(`it is longer than ${MAX_MESSAGE_LENGTH} characters`)
+}
+
+/** What a send returns: the message as the listener will show it. */
+export function sentMessage (packet: Packet, timestamp: number, text: string, marks: MessageMarks = {}): ChatMessage {
+  return { text, sender: packet.sender.name, senderId: packet.sender.id, timestamp, id: packet.id, seq: packet.seq, ...marks }
 }

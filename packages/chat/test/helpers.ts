@@ -87,3 +87,40 @@ export async function link (from: Chat, to: Chat, timeoutMs = 15_000): Promise<v
   await a.dial(addr)
   await joined
 }
+
+/** One test user: a connected chat, its inbox, and its apiPath. */
+export interface User {
+  name: string
+  dir: string
+  chat: Chat
+  inbox: Inbox
+  node: Node
+  id: string
+}
+
+/** Sets up `name` on a fresh apiPath, records its listener in an Inbox (and the checker, if given), connects to 'local'. */
+export async function startUser (
+  scratch: Scratch, name: string, checker?: { delivered: (d: { node: string, author: string, id: string, seq: number }) => void }
+): Promise<User> {
+  const dir = await scratch.dir()
+  const chat = scratch.chat(dir)
+  await chat.setupUser(name)
+  const inbox = new Inbox()
+  chat.setListener((m) => {
+    inbox.listener(m)
+    checker?.delivered({ node: name, author: m.senderId, id: m.id, seq: m.seq })
+  })
+  await chat.connectToNetwork('local')
+  const node = chat.node as Node
+  return { name, dir, chat, inbox, node, id: node.peerId }
+}
+
+/** Every file under `dir` (a node's LevelDB store), concatenated: what a stolen disk would show. */
+export async function storeBytes (dir: string): Promise<Buffer> {
+  const { readdir, readFile } = await import('node:fs/promises')
+  const parts: Buffer[] = []
+  for (const entry of await readdir(dir, { recursive: true, withFileTypes: true })) {
+    if (entry.isFile()) parts.push(await readFile(join(entry.parentPath, entry.name)))
+  }
+  return Buffer.concat(parts)
+}
