@@ -1,5 +1,6 @@
-import { toHex } from './bytes.js'
-import { attachSignature, encodeUnsigned, ENTRY_VERSION, entryIdOfUnsigned, signingBytes } from './entry-codec.js'
+import { pb, toHex } from './bytes.js'
+import { attachSignature, encodeUnsigned, ENTRY_VERSION, entryIdOfUnsigned, rememberEntryId, signingBytes } from './entry-codec.js'
+import type { UnsignedEntry } from './entry-codec.js'
 import type { HlcTime } from './hlc.js'
 import type { LocalIdentity } from '@pipes/identity'
 
@@ -17,6 +18,8 @@ export interface NewEntryFields {
 
 /** An entry built but not yet signed: its id is known, so the next entry can link to it at once. */
 export interface PreparedEntry {
+  /** The fields encoded (what decoding the wire bytes would give). */
+  entry: UnsignedEntry
   unsigned: Uint8Array
   id: Uint8Array
   idHex: string
@@ -24,27 +27,30 @@ export interface PreparedEntry {
 
 /** Encodes an entry of ours and computes its id (no signature yet). */
 export function prepareEntry (identity: LocalIdentity, f: NewEntryFields): PreparedEntry {
-  const unsigned = encodeUnsigned({
+  const entry: UnsignedEntry = {
     version: ENTRY_VERSION,
     network: f.network,
     pipeline: f.pipeline,
-    author: identity.publicKey,
+    author: pb(identity.publicKey),
     authorName: identity.name,
-    nameSignature: identity.nameSignature,
+    nameSignature: pb(identity.nameSignature),
     seq: f.seq,
-    prev: f.prev,
+    prev: pb(f.prev),
     time: f.time.time,
     counter: f.time.counter,
     flags: f.flags,
     keyEpoch: f.keyEpoch,
-    payload: f.payload
-  } as Parameters<typeof encodeUnsigned>[0])
+    payload: pb(f.payload)
+  }
+  const unsigned = encodeUnsigned(entry)
   const id = entryIdOfUnsigned(unsigned)
-  return { unsigned, id, idHex: toHex(id) }
+  return { entry, unsigned, id, idHex: toHex(id) }
 }
 
 /** Signs a prepared entry: its wire bytes. Signatures of many entries may be made at once. */
 export async function signEntry (identity: LocalIdentity, prepared: PreparedEntry): Promise<Uint8Array> {
   const signature = await identity.sign(signingBytes(prepared.unsigned))
-  return attachSignature(prepared.unsigned, signature)
+  const wire = attachSignature(prepared.unsigned, signature)
+  rememberEntryId(wire, prepared.id)
+  return wire
 }

@@ -1,6 +1,6 @@
-import { sha256 } from '@noble/hashes/sha2.js'
 import { concat, toHex, utf8 } from './bytes.js'
 import { Entry } from './entry.pb.js'
+import { sha256 } from './sha256.js'
 
 /** The entry format version this library writes and reads. */
 export const ENTRY_VERSION = 1
@@ -68,14 +68,32 @@ export function entryIdOfUnsigned (unsigned: Uint8Array): Uint8Array {
 }
 
 /**
+ * Ids of wire entries already hashed, by the very array (not its content):
+ * an entry we publish is hashed once for its id, not again by gossipsub's
+ * message id; an entry gossipsub received is hashed once for its message id,
+ * not again when validated. Wire arrays are never written after they are made.
+ */
+const knownIds = new WeakMap<Uint8Array, Uint8Array>()
+
+/** Records the id of a wire entry we built (its unsigned part hashes to `id`). */
+export function rememberEntryId (wire: Uint8Array, id: Uint8Array): void {
+  knownIds.set(wire, id)
+}
+
+/**
  * The gossipsub message id of a published entry: its entry id, so that
  * gossipsub's duplicate cache and the store agree on what "the same entry"
  * is. Bytes that are not an entry get sha256 of the whole (they are rejected
  * by validation anyway). Pass it to `createTransport({ messageId })`.
  */
 export function entryMessageId (data: Uint8Array): Uint8Array {
+  const known = knownIds.get(data)
+  if (known !== undefined) return known
   const parts = splitWire(data)
-  return sha256(parts === undefined ? data : parts.unsigned)
+  if (parts === undefined) return sha256(data)
+  const id = sha256(parts.unsigned)
+  knownIds.set(data, id)
+  return id
 }
 
 /** An entry decoded from the wire, with its id; not yet validated or verified. */
@@ -102,6 +120,6 @@ export function decodeWire (wire: Uint8Array): WireEntry | undefined {
   // The signature must be the last field and appear once: the unsigned part holds none.
   if (decoded.signature.length !== 0) return undefined
   const { signature: _none, ...entry } = decoded
-  const id = entryIdOfUnsigned(parts.unsigned)
+  const id = knownIds.get(wire) ?? entryIdOfUnsigned(parts.unsigned)
   return { entry, signature: parts.signature, wire, unsigned: parts.unsigned, id, idHex: toHex(id) }
 }

@@ -5,6 +5,10 @@ import type { NodeContext } from './context.js'
 import type { EncodedPayload, PayloadMeta } from './payload-codec.js'
 import type { AuthorState, EntryStore, StoredEntry } from './entry-store.js'
 import type { HlcTime } from './hlc.js'
+import type { UnsignedEntry } from './entry-codec.js'
+
+/** One of our entries, durable. */
+export interface OwnPut { seq: number, idHex: string, time: HlcTime, wire: Uint8Array, entry: UnsignedEntry }
 
 /** One of our entries, signed, waiting for its turn to be appended. */
 interface Signed { entry: StoredEntry, resolve: () => void, reject: (err: unknown) => void }
@@ -67,7 +71,7 @@ export class OwnLog {
   }
 
   /** Builds (payload from `encode`, given the seq), signs and durably appends one entry; resolves once durable. */
-  async put (encode: (meta: PayloadMeta) => EncodedPayload): Promise<{ seq: number, idHex: string, time: HlcTime, wire: Uint8Array }> {
+  async put (encode: (meta: PayloadMeta) => EncodedPayload): Promise<OwnPut> {
     const seq = this.#nextSeq
     const encoded = encode({ author: this.state.author, seq })
     this.#nextSeq++
@@ -90,7 +94,7 @@ export class OwnLog {
     this.#flush()
     await durable
     this.#addId(seq, prepared.idHex)
-    return { seq, idHex: prepared.idHex, time, wire }
+    return { seq, idHex: prepared.idHex, time, wire, entry: prepared.entry }
   }
 
   #addId (seq: number, idHex: string): void {

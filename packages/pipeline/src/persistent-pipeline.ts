@@ -11,6 +11,7 @@ import { GapBuffer } from './gap-buffer.js'
 import { callListener } from './listener-set.js'
 import { Mutex } from './mutex.js'
 import { OwnLog } from './own-log.js'
+import type { OwnPut } from './own-log.js'
 import { plainCodec } from './payload-codec.js'
 import { ReceiptBook } from './receipts.js'
 import type { NodeContext } from './context.js'
@@ -22,7 +23,6 @@ import type { RejectReason } from './reject-reasons.js'
 import type { AuthorHead } from './sync.pb.js'
 import type { AddPacketListenerOptions, Packet, PacketListener, PipelineKind } from './types.js'
 import type { UnsignedEntry } from './entry-codec.js'
-import type { HlcTime } from './hlc.js'
 import type { EncodedPayload, PayloadMeta } from './payload-codec.js'
 import type { TransportMessage, Validation } from '@pipes/transport'
 
@@ -121,7 +121,7 @@ export class PersistentPipeline extends BasePipeline {
    * for kinds that write their own records (control records, sealed
    * payloads). Resolves once durable, like `putPacket`.
    */
-  async putEncoded (encode: (meta: PayloadMeta) => EncodedPayload): Promise<{ seq: number, idHex: string, time: HlcTime, wire: Uint8Array }> {
+  async putEncoded (encode: (meta: PayloadMeta) => EncodedPayload): Promise<OwnPut> {
     if (this.closed || this.ctx.stopped) throw new NodeStoppedError(`put on "${this.name}"`)
     // called from afterOpen (part of the open) the log is already loaded
     if (this.#own === undefined) await this.#ready
@@ -129,21 +129,16 @@ export class PersistentPipeline extends BasePipeline {
     const own = this.#own as OwnLog
     const put = await own.put(encode)
     this.ctx.stats.stored++
-    this.#stored([{ wire: put.wire }])
+    this.#stored([put])
     this.ctx.publisher.offer(this.#topic, put.wire)
     this.#pump()
     return put
   }
 
   /** Tells the hook which entries became durable. */
-  #stored (entries: ReadonlyArray<{ wire: Uint8Array }>): void {
-    const decoded: Array<{ entry: UnsignedEntry, idHex: string }> = []
-    for (const e of entries) {
-      const w = decodeWire(e.wire)
-      if (w !== undefined) decoded.push({ entry: w.entry, idHex: w.idHex })
-    }
+  #stored (entries: ReadonlyArray<{ entry: UnsignedEntry, idHex: string }>): void {
     try {
-      this.entriesStored(decoded)
+      this.entriesStored(entries)
     } catch {
       // a hook's failure is its own; storage and delivery go on
     }
