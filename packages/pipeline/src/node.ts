@@ -14,7 +14,7 @@ import { parseEncryptedOptions, publicKeyOf } from './secure/secure-options.js'
 import { Publisher } from './publisher.js'
 import { StatsBook } from './stats.js'
 import { DEFAULT_SYNC_LIMITS } from './sync-session.js'
-import { SyncScheduler } from './sync-scheduler.js'
+import { DEFAULT_SECOND_SIDE_DELAY_MS, SyncScheduler } from './sync-scheduler.js'
 import type { BasePipeline } from './base-pipeline.js'
 import type { NodeContext } from './context.js'
 import type { RejectReason } from './reject-reasons.js'
@@ -48,6 +48,12 @@ export interface PipesNodeInit {
   datastore: Datastore
   /** How often each peer is synced, in ms; default 30 s (sessions also run on every connection and on gaps). */
   syncIntervalMs?: number
+  /**
+   * After a new connection the peer with the smaller id syncs at once; the
+   * other waits this long (ms) and syncs only if no session ran meanwhile.
+   * Default 1.5 s.
+   */
+  secondSideDelayMs?: number
   /** The network id entries are signed for; default `transport.network.id`. */
   networkId?: string
   /** How far an entry's time may be ahead of this node's clock, in ms; default 2 minutes. */
@@ -155,7 +161,8 @@ class Node extends EventTarget implements PipesNode, SyncHost {
       receipt: (detail: ReceiptDetail) => { this.dispatchEvent(new CustomEvent('receipt', { detail })) },
       requestSync: (peer?: string) => { if (this.#started) this.#scheduler.request(peer) }
     }
-    this.#scheduler = new SyncScheduler(this, transport, protocolFor(this.networkId, 'sync', '1.0.0'), syncIntervalMs)
+    const secondSideDelayMs = positive(init.secondSideDelayMs, DEFAULT_SECOND_SIDE_DELAY_MS, 'secondSideDelayMs')
+    this.#scheduler = new SyncScheduler(this, transport, protocolFor(this.networkId, 'sync', '1.0.0'), syncIntervalMs, secondSideDelayMs)
     if (init.carryMailbox !== false) this.#mailboxPipeline()
   }
 

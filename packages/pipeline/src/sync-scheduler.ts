@@ -6,13 +6,15 @@ interface PeerState {
   running: boolean
   again: boolean
   timer: ReturnType<typeof setTimeout> | undefined
+  /** The pending timer is the second side's "unless already synced" one, which a request must override. */
+  conditional: boolean
   /** When a session with this peer (either side's) last ended. */
   last: number
   connectedAt: number
 }
 
-/** Delay before the peer with the larger id starts a session after a new connection (the smaller one goes first). */
-const SECOND_SIDE_DELAY_MS = 1500
+/** Default delay before the peer with the larger id starts a session after a new connection (the smaller one goes first). */
+export const DEFAULT_SECOND_SIDE_DELAY_MS = 1500
 /** Most inbound sessions served at once. */
 const MAX_INBOUND = 32
 
@@ -27,6 +29,7 @@ export class SyncScheduler {
   readonly #transport: Transport
   readonly #protocol: string
   readonly #intervalMs: number
+  readonly #secondSideDelayMs: number
   readonly #peers = new Map<string, PeerState>()
   readonly #sessions = new Set<Promise<void>>()
   #inbound = 0
@@ -35,11 +38,12 @@ export class SyncScheduler {
   readonly #onConnect = (evt: CustomEvent<string>): void => { this.#connected(evt.detail) }
   readonly #onDisconnect = (evt: CustomEvent<string>): void => { this.#forget(evt.detail) }
 
-  constructor (host: SyncHost, transport: Transport, protocol: string, intervalMs: number) {
+  constructor (host: SyncHost, transport: Transport, protocol: string, intervalMs: number, secondSideDelayMs = DEFAULT_SECOND_SIDE_DELAY_MS) {
     this.#host = host
     this.#transport = transport
     this.#protocol = protocol
     this.#intervalMs = intervalMs
+    this.#secondSideDelayMs = secondSideDelayMs
   }
 
   async start (): Promise<void> {
@@ -71,7 +75,7 @@ export class SyncScheduler {
   #state (peer: string): PeerState {
     let state = this.#peers.get(peer)
     if (state === undefined) {
-      state = { running: false, again: false, timer: undefined, last: 0, connectedAt: Date.now() }
+      state = { running: false, again: false, timer: undefined, conditional: false, last: 0, connectedAt: Date.now() }
       this.#peers.set(peer, state)
     }
     return state
@@ -84,7 +88,7 @@ export class SyncScheduler {
     if (this.#transport.peerId < peer) {
       this.#schedule(peer, 0)
     } else {
-      this.#schedule(peer, SECOND_SIDE_DELAY_MS, true)
+      this.#schedule(peer, this.#secondSideDelayMs, true)
     }
   }
 
@@ -107,7 +111,14 @@ export class SyncScheduler {
     if (this.#stopped || peer === this.#transport.peerId) return
     const state = this.#state(peer)
     if (state.running) { state.again = true; return }
-    if (state.timer !== undefined) return
+    if (state.timer !== undefined) {
+      // A pending conditional timer would skip its run if the other side
+      // synced first, and with it a request for a pipeline or gap the other
+      // side knows nothing of: replace it.
+      if (unlessSynced || !state.conditional) return
+      clearTimeout(state.timer)
+    }
+    state.conditional = unlessSynced
     state.timer = setTimeout(() => {
       state.timer = undefined
       if (unlessSynced && state.last >= state.connectedAt) return
