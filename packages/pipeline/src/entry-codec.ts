@@ -107,8 +107,12 @@ export interface WireEntry {
   idHex: string
 }
 
-/** Decodes wire bytes into an entry, or undefined when they are not an entry at all. */
-export function decodeWire (wire: Uint8Array): WireEntry | undefined {
+/**
+ * Decodes wire bytes into an entry, or undefined when they are not an entry
+ * at all. `id` is the entry's id when the caller knows it already (read
+ * from the store, which keeps ids beside entries): it is not hashed again.
+ */
+export function decodeWire (wire: Uint8Array, id?: Uint8Array): WireEntry | undefined {
   const parts = splitWire(wire)
   if (parts === undefined) return undefined
   let decoded: Entry
@@ -120,6 +124,6 @@ export function decodeWire (wire: Uint8Array): WireEntry | undefined {
   // The signature must be the last field and appear once: the unsigned part holds none.
   if (decoded.signature.length !== 0) return undefined
   const { signature: _none, ...entry } = decoded
-  const id = knownIds.get(wire) ?? entryIdOfUnsigned(parts.unsigned)
-  return { entry, signature: parts.signature, wire, unsigned: parts.unsigned, id, idHex: toHex(id) }
+  const entryId = id ?? knownIds.get(wire) ?? entryIdOfUnsigned(parts.unsigned)
+  return { entry, signature: parts.signature, wire, unsigned: parts.unsigned, id: entryId, idHex: toHex(entryId) }
 }

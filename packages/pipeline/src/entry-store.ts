@@ -91,6 +91,11 @@ export class EntryStore {
     return this.#authors.values()
   }
 
+  /** Authors in a stable order (by key), for reading the log author by author. */
+  sortedAuthors (): AuthorState[] {
+    return [...this.#authors.values()].sort((a, b) => a.authorHex < b.authorHex ? -1 : 1)
+  }
+
   /** The state of an author, if known. */
   get (authorHex: string): AuthorState | undefined {
     return this.#authors.get(authorHex)

@@ -1,14 +1,15 @@
-import { peerIdFromPublicKey } from '@pipes/identity'
 import { topicFor } from '@pipes/transport'
 import { BasePipeline } from './base-pipeline.js'
 import { NodeStoppedError } from './errors.js'
-import { pb, sameBytes, toHex } from './bytes.js'
-import { decodeWire, FLAG_PERSISTENT } from './entry-codec.js'
+import { sameBytes } from './bytes.js'
+import { Delivery, decodeStored, READ_CHUNK } from './delivery.js'
+import { FLAG_PERSISTENT } from './entry-codec.js'
+import { decodeWire } from './entry-codec.js'
 import { ENTRY_OVERHEAD_BYTES, checkEntryShape } from './entry-rules.js'
 import { EntryStore } from './entry-store.js'
 import { verifyEntry, verifyRun } from './entry-verify.js'
+import { missingBatches, vectorOf } from './serving.js'
 import { GapBuffer } from './gap-buffer.js'
-import { callListener } from './listener-set.js'
 import { Mutex } from './mutex.js'
 import { OwnLog } from './own-log.js'
 import type { OwnPut } from './own-log.js'
@@ -16,24 +17,18 @@ import { plainCodec } from './payload-codec.js'
 import { ReceiptBook } from './receipts.js'
 import type { NodeContext } from './context.js'
 import type { EntryRules } from './entry-rules.js'
-import type { AuthorState, StoredEntry } from './entry-store.js'
+import type { AuthorState } from './entry-store.js'
 import type { VerifiedEntry } from './entry-verify.js'
 import type { PayloadCodec } from './payload-codec.js'
 import type { RejectReason } from './reject-reasons.js'
 import type { AuthorHead } from './sync.pb.js'
-import type { AddPacketListenerOptions, Packet, PacketListener, PipelineKind } from './types.js'
+import type { BatchLimits } from './serving.js'
+import type { AddPacketListenerOptions, ForkDetail, Packet, PacketListener, PipelineKind } from './types.js'
 import type { UnsignedEntry } from './entry-codec.js'
 import type { EncodedPayload, PayloadMeta } from './payload-codec.js'
 import type { TransportMessage, Validation } from '@pipes/transport'
 
-/** Entries read from the store at a time when delivering or serving. */
-const READ_CHUNK = 256
-
-/** Limits of what one sync batch carries. */
-export interface BatchLimits {
-  maxEntries: number
-  maxBytes: number
-}
+export type { BatchLimits } from './serving.js'
 
 /**
  * Persistent pipeline: every entry is stored in the node's datastore before
@@ -49,14 +44,11 @@ export class PersistentPipeline extends BasePipeline {
   readonly #store: EntryStore
   readonly #gap: GapBuffer
   readonly #ingestLock = new Mutex()
-  readonly #deliveryLock = new Mutex()
+  readonly #delivery: Delivery
   readonly #receipts: ReceiptBook
   #own: OwnLog | undefined
   readonly #ready: Promise<void>
   #unsubscribe: () => void = () => {}
-  #pumping = false
-  #pumpAgain = false
-  #pumpDone: Promise<void> = Promise.resolve()
 
   constructor (ctx: NodeContext, name: string, maxPacketBytes: number, codec: PayloadCodec = plainCodec) {
     super(ctx, name, maxPacketBytes)
@@ -73,6 +65,9 @@ export class PersistentPipeline extends BasePipeline {
     this.#store = new EntryStore(ctx.kv, ctx.committer, name)
     this.#gap = new GapBuffer()
     this.#receipts = new ReceiptBook(name, this, ctx)
+    this.#delivery = new Delivery({
+      ctx, store: this.#store, codec, listeners: this.listeners, pipeline: this, running: () => this.opened
+    })
     this.#ready = this.#open()
     // a failed open is reported by every call that awaits it
     this.#ready.catch(() => {})
@@ -88,7 +83,7 @@ export class PersistentPipeline extends BasePipeline {
     await this.afterOpen()
     if (this.closed) return
     this.#unsubscribe = this.ctx.transport.subscribe(this.#topic, () => {}, async (msg) => await this.#validateGossip(msg))
-    this.#pump()
+    this.#delivery.pump()
     this.ctx.requestSync()
   }
 
@@ -100,17 +95,16 @@ export class PersistentPipeline extends BasePipeline {
 
   /** For kinds built on this one: the payload codec can open more entries now (keys arrived); delivery is tried again. */
   protected keysChanged (): void {
-    this.#pump()
+    this.#delivery.pump()
   }
 
   /** Every durable entry, author by author in seq order (no decoding of payloads). */
   protected async * storedEntries (): AsyncIterable<{ entry: UnsignedEntry, idHex: string }> {
-    for (const state of this.#sortedAuthors()) {
+    for (const state of this.#store.sortedAuthors()) {
       const last = state.durableSeq
       for (let from = 1; from <= last; from += READ_CHUNK) {
-        for (const e of await this.#store.read(state, from, Math.min(last, from + READ_CHUNK - 1))) {
-          const w = decodeWire(e.wire)
-          if (w !== undefined) yield { entry: w.entry, idHex: w.idHex }
+        for (const d of decodeStored(await this.#store.read(state, from, Math.min(last, from + READ_CHUNK - 1)))) {
+          if (d.entry !== undefined) yield { entry: d.entry, idHex: d.idHex }
         }
       }
     }
@@ -129,9 +123,10 @@ export class PersistentPipeline extends BasePipeline {
     const own = this.#own as OwnLog
     const put = await own.put(encode)
     this.ctx.stats.stored++
+    this.#delivery.hold(own.state, [{ seq: put.seq, entry: put.entry, idHex: put.idHex, sender: this.ctx.self }])
     this.#stored([put])
     this.ctx.publisher.offer(this.#topic, put.wire)
-    this.#pump()
+    this.#delivery.pump()
     return put
   }
 
@@ -171,35 +166,20 @@ export class PersistentPipeline extends BasePipeline {
     if (this.listeners.has(fn)) return
     if (options?.replay !== true) {
       this.listeners.add(fn)
-      this.#pump()
+      this.#delivery.pump()
       return
     }
     // replay under the delivery lock: stored-and-delivered entries first, then the live set
-    void this.#deliveryLock.run(async () => {
-      try {
-        await this.#ready
-        for (const state of this.#sortedAuthors()) {
-          for (let from = 1; from <= state.delivered; from += READ_CHUNK) {
-            const chunk = await this.#store.read(state, from, Math.min(state.delivered, from + READ_CHUNK - 1))
-            for (const e of chunk) {
-              const packet = await this.#toPacket(e)
-              if (typeof packet !== 'string') await callListener(fn, packet, this, () => { this.ctx.stats.listenerErrors++ })
-            }
-          }
-        }
-      } finally {
-        this.listeners.add(fn)
-      }
-    }).then(() => { this.#pump() }, () => {})
+    this.#delivery.replay(fn, this.#ready)
   }
 
   async * history (): AsyncIterable<Packet> {
     await this.#ready
-    for (const state of this.#sortedAuthors()) {
+    for (const state of this.#store.sortedAuthors()) {
       const last = state.durableSeq
       for (let from = 1; from <= last; from += READ_CHUNK) {
-        for (const e of await this.#store.read(state, from, Math.min(last, from + READ_CHUNK - 1))) {
-          const packet = await this.#toPacket(e)
+        for (const d of decodeStored(await this.#store.read(state, from, Math.min(last, from + READ_CHUNK - 1)))) {
+          const packet = await this.#delivery.toPacket(d)
           if (typeof packet !== 'string') yield packet
         }
       }
@@ -216,73 +196,9 @@ export class PersistentPipeline extends BasePipeline {
     this.#unsubscribe()
     await this.#ready.catch(() => {})
     await this.#ingestLock.run(() => {})
-    await this.#pumpDone
-    await this.#deliveryLock.run(() => {})
+    await this.#delivery.done
+    await this.#delivery.lock.run(() => {})
     await this.ctx.committer.flush()
-  }
-
-  #sortedAuthors (): AuthorState[] {
-    return [...this.#store.authors()].sort((a, b) => a.authorHex < b.authorHex ? -1 : 1)
-  }
-
-  /** The packet of a stored entry; 'skip' when it is not for listeners (a record of the kind), 'wait' when its payload cannot be opened yet. */
-  async #toPacket (e: StoredEntry): Promise<Packet | 'skip' | 'wait'> {
-    const w = decodeWire(e.wire)
-    if (w === undefined) return 'skip'
-    const sender = await this.ctx.identities.get(w.entry.author, w.entry.authorName, w.entry.nameSignature)
-    if (sender === undefined) return 'skip'
-    let data: Uint8Array | undefined
-    try {
-      data = await this.#codec.decode(w.entry)
-    } catch {
-      return 'wait'
-    }
-    if (data === undefined) return 'skip'
-    return { data, sender, timestamp: w.entry.time, id: w.idHex, pipeline: this.name, seq: w.entry.seq }
-  }
-
-  // ---- delivery ------------------------------------------------------------
-
-  /** Delivers durable, undelivered entries to the listeners, author by author in seq order. */
-  #pump (): void {
-    if (this.#own === undefined || this.closed) return
-    if (this.#pumping) { this.#pumpAgain = true; return }
-    this.#pumping = true
-    this.#pumpDone = this.#deliveryLock.run(async () => {
-      try {
-        do {
-          this.#pumpAgain = false
-          let progressed = true
-          while (progressed && this.listeners.size > 0 && !this.closed) {
-            progressed = false
-            for (const state of this.#store.authors()) {
-              if (state.delivered >= state.durableSeq || this.listeners.size === 0) continue
-              const to = Math.min(state.durableSeq, state.delivered + READ_CHUNK)
-              const chunk = await this.#store.read(state, state.delivered + 1, to)
-              let upTo = state.delivered
-              for (const e of chunk) {
-                const packet = await this.#toPacket(e)
-                // an entry that cannot be opened yet holds back its author's later ones
-                if (packet === 'wait') break
-                if (packet !== 'skip') {
-                  this.ctx.stats.delivered++
-                  await this.listeners.deliver(packet, this)
-                }
-                upTo = e.seq
-              }
-              if (upTo > state.delivered) {
-                this.#store.markDelivered(state, upTo).catch(() => {})
-                progressed = true
-              }
-            }
-          }
-        } while (this.#pumpAgain && !this.closed)
-      } catch {
-        // a store failure: stop delivering; puts and sync report the failure
-      } finally {
-        this.#pumping = false
-      }
-    })
   }
 
   // ---- input from the network -------------------------------------------
@@ -391,8 +307,9 @@ export class PersistentPipeline extends BasePipeline {
   #append (state: AuthorState, batch: VerifiedEntry[]): void {
     this.#store.append(state, batch.map(e => ({ seq: e.entry.seq, id: e.id, wire: e.wire, checked: e.checked }))).then(() => {
       this.ctx.stats.stored += batch.length
+      this.#delivery.hold(state, batch.map(e => ({ seq: e.entry.seq, entry: e.entry, idHex: e.idHex, sender: e.sender })))
       this.#stored(batch)
-      this.#pump()
+      this.#delivery.pump()
     }, () => {})
   }
 
@@ -400,11 +317,7 @@ export class PersistentPipeline extends BasePipeline {
 
   /** Our version vector: for each author, the durable contiguous seq and its head. */
   vector (): AuthorHead[] {
-    const heads: AuthorHead[] = []
-    for (const s of this.#store.authors()) {
-      if (s.durableSeq > 0) heads.push({ author: pb(s.author), seq: s.durableSeq, head: pb(s.durableHead) })
-    }
-    return heads
+    return vectorOf(this.#store)
   }
 
   /** Notes a peer's vector: delivery receipts for our packets, and forks it reveals. */
@@ -420,61 +333,19 @@ export class PersistentPipeline extends BasePipeline {
 
   /**
    * What a peer with vector `remote` lacks, as batches of wire entries (one
-   * author each, ascending). Every batch ends with an entry whose own
-   * signature we checked, so the receiver can check the batch with it.
+   * author each, ascending), each ending on an entry whose own signature we checked.
    */
   async * missingFor (remote: AuthorHead[], limits: BatchLimits, from: string): AsyncIterable<Uint8Array[]> {
     await this.#ready
-    const theirs = new Map<string, AuthorHead>()
-    for (const h of remote) theirs.set(toHex(h.author), h)
-    for (const state of [...this.#store.authors()]) {
-      const known = theirs.get(state.authorHex)
-      let next = (known?.seq ?? 0) + 1
-      if (next > state.durableSeq) continue
-      if (known !== undefined && known.seq > 0) {
-        const ours = await this.#store.idAt(state, known.seq)
-        if (ours !== toHex(known.head)) {
-          // the peer holds another entry at that seq: a fork we cannot mend by sending
-          this.ctx.stats.forks++
-          const detail = { pipeline: this.name, author: peerIdOfKey(state), seq: known.seq, kept: ours ?? '', rejected: toHex(known.head), from }
-          this.dispatchEvent(new CustomEvent('fork', { detail }))
-          this.ctx.fork(detail)
-          continue
-        }
+    yield * missingBatches({
+      ctx: this.ctx,
+      store: this.#store,
+      name: this.name,
+      closed: () => this.closed,
+      fork: (detail: ForkDetail) => {
+        this.dispatchEvent(new CustomEvent('fork', { detail }))
+        this.ctx.fork(detail)
       }
-      while (next <= state.durableSeq && !this.closed) {
-        const chunk = await this.#store.read(state, next, Math.min(state.durableSeq, next + limits.maxEntries - 1))
-        let bytes = 0
-        let count = 0
-        for (const e of chunk) {
-          if (count > 0 && bytes + e.wire.length > limits.maxBytes) break
-          bytes += e.wire.length
-          count++
-        }
-        const batch = await this.#endOnChecked(state, chunk.slice(0, count))
-        if (batch.length === 0) break
-        yield batch.map(e => e.wire)
-        next = (batch[batch.length - 1] as StoredEntry).seq + 1
-      }
-    }
+    }, remote, limits, from)
   }
-
-  /** Trims a batch so it ends on an entry whose signature is checked (checking it now if needed). */
-  async #endOnChecked (state: AuthorState, batch: StoredEntry[]): Promise<StoredEntry[]> {
-    while (batch.length > 0) {
-      const last = batch[batch.length - 1] as StoredEntry
-      if (last.checked) return batch
-      const w = decodeWire(last.wire)
-      if (w !== undefined && typeof (await verifyEntry(w, this.ctx.identities)) !== 'string') {
-        await this.#store.markChecked(state, last).catch(() => {})
-        return batch
-      }
-      batch = batch.slice(0, -1)
-    }
-    return batch
-  }
-}
-
-function peerIdOfKey (state: AuthorState): string {
-  return peerIdFromPublicKey(state.author)
 }
