@@ -32,6 +32,8 @@ export class SyncScheduler {
   readonly #secondSideDelayMs: number
   readonly #peers = new Map<string, PeerState>()
   readonly #sessions = new Set<Promise<void>>()
+  /** Streams of the sessions under way, aborted by stop() so it never waits on a peer. */
+  readonly #streams = new Set<FrameStream>()
   #inbound = 0
   #interval: ReturnType<typeof setInterval> | undefined
   #stopped = false
@@ -62,6 +64,9 @@ export class SyncScheduler {
     for (const state of this.#peers.values()) clearTimeout(state.timer)
     this.#peers.clear()
     await this.#transport.unhandle(this.#protocol).catch(() => {})
+    // A session waits on its peer (up to the idle timeout); a stopping node
+    // must not, and what the session did not finish the next one will.
+    for (const stream of this.#streams) stream.abort(new Error('sync stopped: this node is stopping'))
     await Promise.allSettled([...this.#sessions])
   }
 
@@ -137,7 +142,13 @@ export class SyncScheduler {
         this.#host.ctx.stats.sync.failed++
         return
       }
-      await runSyncSession(this.#host, stream, true)
+      if (this.#stopped) { stream.abort(new Error('sync stopped: this node is stopping')); return }
+      this.#streams.add(stream)
+      try {
+        await runSyncSession(this.#host, stream, true)
+      } finally {
+        this.#streams.delete(stream)
+      }
     })()
     this.#sessions.add(session)
     try {
@@ -160,12 +171,14 @@ export class SyncScheduler {
       return
     }
     this.#inbound++
+    this.#streams.add(stream)
     const session = runSyncSession(this.#host, stream, false)
     this.#sessions.add(session)
     try {
       await session
     } finally {
       this.#sessions.delete(session)
+      this.#streams.delete(stream)
       this.#inbound--
       const state = this.#peers.get(stream.remotePeer)
       if (state !== undefined) state.last = Date.now()

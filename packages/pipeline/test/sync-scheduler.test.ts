@@ -1,5 +1,6 @@
 import { afterEach, expect, it } from 'vitest'
-import { waitFor } from '@pipes/testkit'
+import { startHostilePeer, waitFor, withTimeout } from '@pipes/testkit'
+import { protocolFor } from '@pipes/transport'
 import { connect, dec, enc, networkId, startNode } from './helpers.js'
 import type { TestNode } from './helpers.js'
 
@@ -31,4 +32,23 @@ it('a pipeline created right after connecting syncs at once, on whichever side o
   second.node.createPipeline({ name: 'late', persistent: true }).addPacketListener(p => { got.push(dec(p.data)) })
   await waitFor(() => got.length === 1, { timeout: 10_000, message: 'the second side pulls the entry it lacks' })
   expect(got).toEqual(['written before the second side had the pipeline'])
+})
+
+it('stop() does not wait for a peer that holds a sync session open and says nothing', async () => {
+  const net = networkId('sched')
+  const victim = await startNode({ network: net, name: 'victim' })
+  nodes.push(victim)
+  const silent = await startHostilePeer({ networkId: net })
+  try {
+    await silent.dial(victim.transport.addresses()[0] as string)
+    // open a sync stream and never write: the victim's session waits on it (idle timeout 30 s)
+    const connection = silent.libp2p.getConnections().find(c => c.remotePeer.toString() === victim.transport.peerId)
+    if (connection === undefined) throw new Error('the silent peer is not connected')
+    const stream = await connection.newStream(protocolFor(net, 'sync', '1.0.0'))
+    expect(stream.status).toBe('open')
+    await withTimeout(victim.node.stop(), 5_000, 'node.stop() with a silent sync peer')
+    expect(victim.node.started).toBe(false)
+  } finally {
+    await silent.stop()
+  }
 })
