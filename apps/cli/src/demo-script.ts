@@ -36,14 +36,6 @@ export interface DemoResult {
   elapsedMs: number
 }
 
-/**
- * Periodic re-sync with each peer, ms (the platform's default is 30 s). Sync
- * also runs on every connection, new pipeline and gap; the short period bounds
- * how long a room joined moments after a new connection can wait for its
- * first sync on this small loopback network.
- */
-const RESYNC_MS = 2000
-
 function short (id: string): string {
   return `${id.slice(0, 8)}…${id.slice(-4)}`
 }
@@ -73,7 +65,7 @@ export async function runDemo (narrator = new Narrator()): Promise<DemoResult> {
   let bobOffline = false
 
   n.text(n.bold('Pipes demo: the tutorial\'s Chat, three users on one machine'))
-  n.text(n.dim(`network "${LOCAL_NETWORK_ID}" (built in: 127.0.0.1, TCP port chosen by the OS, no mDNS); data under ${dir}; re-sync every ${RESYNC_MS / 1000} s`))
+  n.text(n.dim(`network "${LOCAL_NETWORK_ID}" (built in: 127.0.0.1, TCP port chosen by the OS, no mDNS); data under ${dir}`))
 
   const say = async (from: User, text: string): Promise<void> => {
     await from.chat.sendMessage(text)
@@ -84,7 +76,7 @@ export async function runDemo (narrator = new Narrator()): Promise<DemoResult> {
   try {
     n.step('1. alice, bob and carol set up their users and join the network')
     for (const name of ['alice', 'bob', 'carol']) {
-      const chat = new Chat(join(dir, name), { platform: { syncIntervalMs: RESYNC_MS } })
+      const chat = new Chat(join(dir, name))
       const inbox = new Inbox()
       if (!await chat.isUserConfigured()) await chat.setupUser(name)
       chat.setListener((m) => {
