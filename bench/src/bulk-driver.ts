@@ -15,7 +15,7 @@ export interface BulkSwarm {
   write: (author: number, data: Uint8Array) => Promise<void>
   /** Called for every packet a node gets (including, for some systems, its own). */
   onReceive: (fn: (node: number, data: Uint8Array) => void) => void
-  /** Where the system stores: resolves true once every node holds all `total` measured packets. */
+  /** Where the system stores: resolves true once every node holds `total` measured packets (all rounds so far). */
   confirmStored?: (total: number) => Promise<boolean>
   stop: () => Promise<void>
 }
@@ -38,13 +38,16 @@ const SEQ_PER_AUTHOR = 1_000_000
  * Authors 0..authors-1 each write `perAuthor` packets of `size` bytes, each
  * keeping `inFlight` write calls pending; waits (bounded: `idleMs` without a
  * delivery ends it) until every node has every packet it did not write.
+ * `round` numbers repeated calls on one swarm, so their packets differ.
  */
 export async function bulkWrite (
   swarm: BulkSwarm,
-  { authors, perAuthor, size, inFlight, idleMs = 5_000, totalMs = 300_000 }:
-  { authors: number, perAuthor: number, size: number, inFlight: number, idleMs?: number, totalMs?: number }
+  { authors, perAuthor, size, inFlight, round = 0, idleMs = 5_000, totalMs = 300_000 }:
+  { authors: number, perAuthor: number, size: number, inFlight: number, round?: number, idleMs?: number, totalMs?: number }
 ): Promise<BulkRun> {
   const total = authors * perAuthor
+  const base = round * perAuthor
+  if (base + perAuthor > SEQ_PER_AUTHOR) throw new RangeError('too many packets per author for the sequence numbering')
   const seen = Array.from({ length: swarm.size }, () => new Uint8Array(total))
   const got = new Array<number>(swarm.size).fill(0)
   const expected = (node: number): number => total - (node < authors ? perAuthor : 0)
@@ -54,9 +57,10 @@ export async function bulkWrite (
     const { kind, seq } = readPayload(data)
     if (kind !== MEASURED) return
     const author = Math.floor(seq / SEQ_PER_AUTHOR)
-    const index = author * perAuthor + (seq % SEQ_PER_AUTHOR)
+    const i = (seq % SEQ_PER_AUTHOR) - base
+    const index = author * perAuthor + i
     const mine = seen[node]
-    if (author === node || author >= authors || mine == null || index >= total || mine[index] === 1) return
+    if (author === node || author >= authors || mine == null || i < 0 || i >= perAuthor || mine[index] === 1) return
     mine[index] = 1
     got[node] = (got[node] ?? 0) + 1
     lastDelivery = performance.now()
@@ -71,7 +75,7 @@ export async function bulkWrite (
       while (next < perAuthor) {
         const i = next++
         try {
-          await swarm.write(author, makePayload(MEASURED, author * SEQ_PER_AUTHOR + i, size))
+          await swarm.write(author, makePayload(MEASURED, author * SEQ_PER_AUTHOR + base + i, size))
         } catch (err) {
           writeErrors++
           firstError ??= err
@@ -87,7 +91,7 @@ export async function bulkWrite (
   let end = lastDelivery > 0 ? lastDelivery : Number.NaN
   const confirm = swarm.confirmStored
   if (confirm != null && outcome === 'done') {
-    await waitUntil('every node holding every entry', async () => await confirm(total), 60_000, 20)
+    await waitUntil('every node holding every entry', async () => await confirm(total * (round + 1)), 60_000, 20)
     end = performance.now()
   }
   const lost = got.reduce((a, n, node) => a + (expected(node) - n), 0)

@@ -39,16 +39,24 @@ async function runCase (ctx: ScenarioContext, authors: number, total: number): P
     ? `1 author → ${NODES - 1} peers, ${perAuthor.toLocaleString('en-US')} × 1 KiB`
     : `${authors} authors at once, ${authors} × ${perAuthor.toLocaleString('en-US')} × 1 KiB, ${NODES} nodes`
   const runs = new Map<Kind, BulkRun[]>(SYSTEMS.map((k) => [k, []]))
-  for (let rep = 1; rep <= ctx.repeats; rep++) {
-    for (const kind of SYSTEMS) {
-      ctx.progress(`persistent-delivery ${authors} author(s): ${LABEL[kind]} run ${rep}/${ctx.repeats}`)
-      const swarm = await start(kind, authors, ctx)
-      try {
-        runs.get(kind)?.push(await bulkWrite(swarm, { authors, perAuthor, size: SIZE, inFlight: IN_FLIGHT }))
-      } finally {
-        await swarm.stop()
+  // Full runs start every repetition on fresh nodes and stores; --quick
+  // reuses one swarm per system (starting nodes is most of its time).
+  const kept = new Map<Kind, BulkSwarm>()
+  try {
+    for (let rep = 1; rep <= ctx.repeats; rep++) {
+      for (const kind of SYSTEMS) {
+        ctx.progress(`persistent-delivery ${authors} author(s): ${LABEL[kind]} run ${rep}/${ctx.repeats}`)
+        const swarm = kept.get(kind) ?? await start(kind, authors, ctx)
+        if (ctx.quick) kept.set(kind, swarm)
+        try {
+          runs.get(kind)?.push(await bulkWrite(swarm, { authors, perAuthor, size: SIZE, inFlight: IN_FLIGHT, round: ctx.quick ? rep - 1 : 0 }))
+        } finally {
+          if (!ctx.quick) await swarm.stop()
+        }
       }
     }
+  } finally {
+    await Promise.allSettled([...kept.values()].map(async (s) => { await s.stop() }))
   }
   const rows = SYSTEMS.map((kind): ResultRow => {
     const list = runs.get(kind) ?? []
