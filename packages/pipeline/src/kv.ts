@@ -23,10 +23,18 @@ export interface Kv {
   scan (prefix: string): AsyncIterable<{ key: string, value: Uint8Array }>
 }
 
+/** A classic-level chained batch. */
+interface LevelChainedBatch {
+  put: (key: string, value: Uint8Array) => unknown
+  del: (key: string) => unknown
+  write: (options: { sync: boolean }) => Promise<void>
+}
+
 /** The classic-level surface we use (duck-typed: no import of datastore-level, which is Node-only). */
 interface LevelLike {
   status?: string
-  batch: (ops: Array<{ type: 'put' | 'del', key: string, value?: Uint8Array }>, options: { sync: boolean }) => Promise<void>
+  /** With no arguments: a chained batch (its ops skip the per-op option copies of the array form). */
+  batch: () => LevelChainedBatch
   getMany: (keys: string[]) => Promise<Array<Uint8Array | undefined>>
   iterator: (options: { gte: string, lt: string }) => AsyncIterable<[string, Uint8Array]>
 }
@@ -45,9 +53,12 @@ class LevelKv implements Kv {
   constructor (db: LevelLike) { this.#db = db }
 
   async write (ops: KvOp[]): Promise<void> {
-    await this.#db.batch(ops.map(op => op.value === undefined
-      ? { type: 'del' as const, key: op.key }
-      : { type: 'put' as const, key: op.key, value: op.value }), { sync: true })
+    const batch = this.#db.batch()
+    for (const op of ops) {
+      if (op.value === undefined) batch.del(op.key)
+      else batch.put(op.key, op.value)
+    }
+    await batch.write({ sync: true })
   }
 
   async getMany (keys: string[]): Promise<Array<Uint8Array | undefined>> {
