@@ -14,6 +14,8 @@ export interface StoredEntry {
   wire: Uint8Array
   /** Whether this entry's signature itself was verified. */
   checked: boolean
+  /** Hex of `id`, when the caller has it already. */
+  idHex?: string
 }
 
 /** What the store knows about one author of one pipeline. */
@@ -137,7 +139,7 @@ export class EntryStore {
       record.set(e.id, 1)
       record.set(e.wire, 33)
       ops.push({ key: this.#entryKey(state.authorHex, e.seq), value: record })
-      state.pending.set(e.seq, toHex(e.id))
+      state.pending.set(e.seq, e.idHex ?? toHex(e.id))
     }
     ops.push({ key: `${this.#base}/h/${state.authorHex}`, value: AuthorHead.encode({ author: pb(state.author), seq: last.seq, head: pb(last.id) }) })
     state.seq = last.seq

@@ -25,12 +25,17 @@ async function signatureOk (w: WireEntry): Promise<boolean> {
   }
 }
 
+/** A verified entry, built field by field (one object shape; a spread per entry costs more on a sync batch). */
+function verified (w: WireEntry, sender: Identity, checked: boolean): VerifiedEntry {
+  return { entry: w.entry, signature: w.signature, wire: w.wire, unsigned: w.unsigned, id: w.id, idHex: w.idHex, sender, checked }
+}
+
 /** Checks one entry's name signature and signature. */
 export async function verifyEntry (w: WireEntry, identities: IdentityCache): Promise<VerifiedEntry | RejectReason> {
   const [sender, ok] = await Promise.all([senderOf(w, identities), signatureOk(w)])
   if (!ok) return 'bad-signature'
   if (sender === undefined) return 'bad-name'
-  return { ...w, sender, checked: true }
+  return verified(w, sender, true)
 }
 
 /**
@@ -61,7 +66,7 @@ export async function verifyRun (run: WireEntry[], identities: IdentityCache): P
       named = w
     }
     if (sender === undefined) return 'bad-name'
-    out.push({ ...w, sender, checked: i === run.length - 1 })
+    out.push(verified(w, sender, i === run.length - 1))
   }
   return out
 }

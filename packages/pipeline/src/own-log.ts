@@ -89,7 +89,7 @@ export class OwnLog {
       throw err
     }
     const durable = new Promise<void>((resolve, reject) => {
-      this.#signed.set(seq, { entry: { seq, id: prepared.id, wire, checked: true }, resolve, reject })
+      this.#signed.set(seq, { entry: { seq, id: prepared.id, wire, checked: true, idHex: prepared.idHex }, resolve, reject })
     })
     this.#flush()
     await durable

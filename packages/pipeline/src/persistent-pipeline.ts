@@ -305,7 +305,7 @@ export class PersistentPipeline extends BasePipeline {
   }
 
   #append (state: AuthorState, batch: VerifiedEntry[]): void {
-    this.#store.append(state, batch.map(e => ({ seq: e.entry.seq, id: e.id, wire: e.wire, checked: e.checked }))).then(() => {
+    this.#store.append(state, batch.map(e => ({ seq: e.entry.seq, id: e.id, wire: e.wire, checked: e.checked, idHex: e.idHex }))).then(() => {
       this.ctx.stats.stored += batch.length
       this.#delivery.hold(state, batch.map(e => ({ seq: e.entry.seq, entry: e.entry, idHex: e.idHex, sender: e.sender })))
       this.#stored(batch)
