@@ -77,7 +77,9 @@ export class Libp2pFrameStream implements FrameStream {
       this.#queuedBytes += evt.data.byteLength
       if (!this.#paused && this.#queuedBytes > READ_HIGH_WATER) {
         this.#paused = true
-        stream.pause()
+        // the last message of a stream whose remote closed arrives with the
+        // read side already ending: nothing more to pause
+        if (stream.readStatus === 'readable') stream.pause()
       }
       this.#notify()
     })
@@ -112,7 +114,10 @@ export class Libp2pFrameStream implements FrameStream {
         this.#queuedBytes -= chunk.byteLength
         if (this.#paused && this.#queuedBytes <= READ_HIGH_WATER / 2) {
           this.#paused = false
-          this.#stream.resume()
+          // libp2p marks the read side closed once the remote has closed and
+          // everything was dispatched to us, even if we paused it meanwhile;
+          // resuming it then throws, and there is nothing left to resume.
+          if (this.#stream.readStatus === 'paused') this.#stream.resume()
         }
         yield chunk
         continue

@@ -27,6 +27,20 @@ export type PipesServices = {
   relay?: unknown
 }
 
+/**
+ * Muxer flow control. A paused stream stops granting yamux window, but the
+ * remote may still send what it was already granted, and libp2p resets a
+ * stream whose paused read buffer passes `maxReadBufferLength`. yamux lets a
+ * stream's window grow to 16 MiB against a 4 MiB buffer by default, so a
+ * fast sender could get a slow reader's stream reset mid-sync. Capping the
+ * window below the buffer makes pausing always safe; 4 MiB of window is far
+ * more than a loopback or LAN round trip needs.
+ */
+const MUXER_STREAM_OPTIONS = {
+  maxStreamWindowSize: 4 * 1024 * 1024,
+  maxReadBufferLength: 8 * 1024 * 1024
+}
+
 /** What differs between Node and the browser. */
 export interface Platform {
   /** `'node'` or `'browser'`. */
@@ -108,7 +122,7 @@ export function buildLibp2pOptions (init: BuildInit): Libp2pOptions<PipesService
     addresses: { listen: network.listen },
     transports: platform.transports(),
     connectionEncrypters: [noise()],
-    streamMuxers: [yamux()],
+    streamMuxers: [yamux({ streamOptions: MUXER_STREAM_OPTIONS })],
     ...(network.psk === undefined ? {} : { connectionProtector: preSharedKey({ psk: pskBytes(network.psk) }) }),
     connectionGater: init.gater,
     connectionManager: relay

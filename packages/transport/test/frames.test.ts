@@ -90,3 +90,34 @@ it('a handler that throws aborts its stream and is counted', async () => {
   await waitFor(() => b.stats().handlerErrors === 1, 'handler error counted')
   expect(b.peers()).toContain(a.peerId)
 })
+
+it('a reader slower than its writer pauses it: 32 MiB of frames arrive whole, the stream is never reset', async () => {
+  const id = uniqueNetwork('slowreader')
+  const a = await nodes.create({ id, listen: ['/ip4/127.0.0.1/tcp/0'] }, {}, 'a')
+  const b = await nodes.create({ id, listen: ['/ip4/127.0.0.1/tcp/0'], bootstrap: a.addresses() }, {}, 'b')
+  await waitFor(() => a.peers().includes(b.peerId), 'connected')
+  const protocol = protocolFor(id, 'bulk', '1.0.0')
+  const frameBytes = 512 * 1024
+  const frames = 64
+  let received = 0
+  let intact = true
+  const done = new Promise<void>((resolve, reject) => {
+    void b.handle(protocol, async (stream) => {
+      try {
+        for await (const frame of stream) {
+          if (frame.byteLength !== frameBytes || frame[0] !== (received & 0xff)) intact = false
+          received++
+          // read fast at first (the muxer's window grows), then stall as a busy node does
+          if (received === 16) await new Promise(r => setTimeout(r, 1500))
+        }
+        resolve()
+      } catch (err) { reject(err as Error) }
+    })
+  })
+  const stream = await a.dialProtocol(b.peerId, protocol)
+  for (let i = 0; i < frames; i++) await stream.send(new Uint8Array(frameBytes).fill(i & 0xff))
+  await stream.close()
+  await done
+  expect(received).toBe(frames)
+  expect(intact).toBe(true)
+}, 60_000)
