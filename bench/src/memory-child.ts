@@ -7,7 +7,7 @@
  *   { role: 'hold', count }               start, write `count` entries, report, stay up until told to exit
  *   { role: 'catch-up', count, address }  start, dial `address`, report once all `count` entries are held
  */
-import './polyfill.js'
+import '@pipes/transport/polyfills'
 import { performance } from 'node:perf_hooks'
 import { MEASURED, readPayload } from './payload.js'
 import { dialAddress, startPipesPeer } from './pipes-nodes.js'

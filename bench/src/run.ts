@@ -11,7 +11,7 @@
  * Exit code: 0 when every scenario finished (whatever its figures), 1 when a
  * scenario failed or the run overran its deadline, 2 for a bad command line.
  */
-import './polyfill.js'
+import '@pipes/transport/polyfills'
 import { mkdtemp, rm } from 'node:fs/promises'
 import { tmpdir } from 'node:os'
 import { join, dirname, resolve } from 'node:path'

@@ -3,7 +3,7 @@
  * own (TCP on 127.0.0.1, noise, yamux, identify), with nothing of Pipes on top:
  * the yardstick every Pipes figure stands beside.
  */
-import '../polyfill.js'
+import '@pipes/transport/polyfills'
 import { noise } from '@chainsafe/libp2p-noise'
 import { yamux } from '@chainsafe/libp2p-yamux'
 import { gossipsub, StrictNoSign, StrictSign } from '@libp2p/gossipsub'
