@@ -4,7 +4,7 @@ import { defineConfig } from 'vitest/config'
 // ends with one summary (and our plain "N passed, N failed" line for CI).
 export default defineConfig({
   test: {
-    projects: ['packages/*', 'apps/*'],
+    projects: ['packages/*', 'apps/*', 'bench'],
     reporters: ['default', './scripts/summary-reporter.ts'],
     // Two cores: multi-node tests are CPU-bound; two files at once is the most we ask.
     maxWorkers: 2,
