@@ -4,7 +4,7 @@
  * carries the name it has there; comments point to the tutorial's sections.
  * What differs: calls that touch disk or network are async, errors are typed,
  * and the listener gets the sender's verified name. The tutorial's last two
- * sections, "Private Chat" and "Encrypted Chat" (TODO there), are written
+ * sections, "Private Chat" and "Encrypted Chat" (left open in the tutorial), are written
  * here: `sendPrivateMessage` and rooms (`createRoom`, `joinRoom`).
  */
 import { PlatformAPI } from '@pipes/platform'
@@ -197,7 +197,7 @@ export class Chat {
     }
   }
 
-  // Tutorial: "Private Chat" (TODO there): a point-to-point pipeline per pair
+  // Tutorial: "Private Chat" (left open there): a point-to-point pipeline per pair
   // of users, found by both ends from their two keys; an introduction on the
   // `<name>.intro` pipeline tells the recipient to open its end.
   private _setupPrivateChat (): void {
@@ -249,7 +249,7 @@ export class Chat {
     this._deliver(decodeMessage(packet, { private: true, to }))
   }
 
-  // Tutorial: "Encrypted Chat" (TODO there): a room is an encrypted pipeline,
+  // Tutorial: "Encrypted Chat" (left open there): a room is an encrypted pipeline,
   // keyed by a member list its owner keeps or by a secret its members share.
   /**
    * Creates a room this user owns, for `members` (and `admins`): only they
@@ -351,7 +351,7 @@ export class Chat {
     this._listener = listener
   }
 
-  // Beyond the tutorial ("History and Search" is a TODO there): what the store holds.
+  // Beyond the tutorial ("History and Search" is left open there): what the store holds.
   /** The stored messages of a persistent chat (per-author order), e.g. after a restart. */
   async history (): Promise<ChatMessage[]> {
     if (this.pipeline === undefined) throw new ChatNotConnectedError()

@@ -1,6 +1,8 @@
 import { InvalidPipelineArgumentError, NodeStoppedError, PacketTooLargeError } from './errors.js'
 import { ListenerSet } from './listener-set.js'
 import type { NodeContext } from './context.js'
+import type { EntryRules } from './entry-rules.js'
+import type { PayloadCodec } from './payload-codec.js'
 import type { AddPacketListenerOptions, Packet, PacketListener, Pipeline, PipelineEvents, PipelineKind } from './types.js'
 
 /** What every kind of pipeline shares: name, limits, listeners, events. */
@@ -29,6 +31,18 @@ export abstract class BasePipeline extends EventTarget implements Pipeline {
 
   removePacketListener (fn: PacketListener): void {
     this.listeners.delete(fn)
+  }
+
+  /** The validation rules of this pipeline's entries: its kind flags plus the codec's, its size limit plus the codec's overhead. */
+  protected entryRules (kindFlags: number, codec: PayloadCodec, chained: boolean): EntryRules {
+    return {
+      network: this.ctx.networkId,
+      pipeline: this.name,
+      flags: kindFlags | codec.flags,
+      maxPayloadBytes: this.maxPacketBytes + codec.overheadBytes,
+      maxClockSkewMs: this.ctx.maxClockSkewMs,
+      chained
+    }
   }
 
   /** Checks what `putPacket` was given, before any work. */

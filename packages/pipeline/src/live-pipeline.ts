@@ -40,14 +40,7 @@ export class LivePipeline extends BasePipeline {
     super(ctx, name, maxPacketBytes)
     this.#codec = codec
     this.#topic = topicFor(ctx.networkId, name)
-    this.#rules = {
-      network: ctx.networkId,
-      pipeline: name,
-      flags: codec.flags,
-      maxPayloadBytes: maxPacketBytes + codec.overheadBytes,
-      maxClockSkewMs: ctx.maxClockSkewMs,
-      chained: false
-    }
+    this.#rules = this.entryRules(0, codec, false)
     this.#unsubscribe = ctx.transport.subscribe(this.#topic, () => {}, async (msg) => await this.#validate(msg))
   }
 

@@ -53,14 +53,7 @@ export class PersistentPipeline extends BasePipeline {
     super(ctx, name, maxPacketBytes)
     this.#codec = codec
     this.#topic = topicFor(ctx.networkId, name)
-    this.#rules = {
-      network: ctx.networkId,
-      pipeline: name,
-      flags: FLAG_PERSISTENT | codec.flags,
-      maxPayloadBytes: maxPacketBytes + codec.overheadBytes,
-      maxClockSkewMs: ctx.maxClockSkewMs,
-      chained: true
-    }
+    this.#rules = this.entryRules(FLAG_PERSISTENT, codec, true)
     this.#store = new EntryStore(ctx.kv, ctx.committer, name)
     this.#gap = new GapBuffer()
     this.#receipts = new ReceiptBook(name, this, ctx)
