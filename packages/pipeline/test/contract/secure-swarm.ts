@@ -1,32 +1,10 @@
 import { waitFor } from '@pipes/testkit'
 import { topicFor } from '@pipes/transport'
 import { MAILBOX_PIPELINE } from '../../src/index.js'
-import { connect, networkId, startNode } from '../helpers.js'
+import { mesh, subscribed } from './swarm.js'
 import type { EncryptedPipeline, Pipeline } from '../../src/index.js'
 import type { TestNode } from '../helpers.js'
 import type { ContractSwarm } from './delivery-contract.js'
-
-async function mesh (n: number, prefix: string): Promise<{ net: string, nodes: TestNode[], stop: () => Promise<void> }> {
-  const net = networkId(prefix)
-  const nodes: TestNode[] = []
-  const stop = async (): Promise<void> => { await Promise.all(nodes.map(async t => { await t.stop() })) }
-  try {
-    for (let i = 0; i < n; i++) nodes.push(await startNode({ network: net, name: `member-${i}` }))
-    for (let i = 0; i < n; i++) {
-      for (let j = i + 1; j < n; j++) await connect(nodes[i] as TestNode, nodes[j] as TestNode)
-    }
-  } catch (err) {
-    await stop()
-    throw err
-  }
-  return { net, nodes, stop }
-}
-
-async function subscribed (nodes: TestNode[], topic: string): Promise<void> {
-  await waitFor(() => nodes.every(t => t.transport.libp2p.services.pubsub.getSubscribers(topic).length >= nodes.length - 1), {
-    timeout: 10_000, message: 'every member sees the others subscribed'
-  })
-}
 
 /**
  * A member-list encrypted pipeline on `n` connected nodes: member 0 creates
