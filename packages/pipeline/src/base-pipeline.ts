@@ -1,12 +1,13 @@
 import { InvalidPipelineArgumentError, NodeStoppedError, PacketTooLargeError } from './errors.js'
 import { ListenerSet } from './listener-set.js'
+import { TypedEventTarget } from './typed-event-target.js'
 import type { NodeContext } from './context.js'
 import type { EntryRules } from './entry-rules.js'
 import type { PayloadCodec } from './payload-codec.js'
 import type { AddPacketListenerOptions, Packet, PacketListener, Pipeline, PipelineEvents, PipelineKind } from './types.js'
 
 /** What every kind of pipeline shares: name, limits, listeners, events. */
-export abstract class BasePipeline extends EventTarget implements Pipeline {
+export abstract class BasePipeline extends TypedEventTarget<PipelineEvents> implements Pipeline {
   readonly name: string
   abstract readonly kind: PipelineKind
   readonly maxPacketBytes: number
@@ -58,15 +59,4 @@ export abstract class BasePipeline extends EventTarget implements Pipeline {
     if (typeof fn !== 'function') throw new InvalidPipelineArgumentError(`addPacketListener(fn) needs a function (packet, pipeline) => void, got ${fn === null ? 'null' : typeof fn}`)
   }
 
-  override addEventListener<K extends keyof PipelineEvents>(type: K, listener: ((evt: PipelineEvents[K]) => void) | null, options?: boolean | AddEventListenerOptions): void
-  override addEventListener (type: string, listener: EventListenerOrEventListenerObject | null, options?: boolean | AddEventListenerOptions): void
-  override addEventListener (type: string, listener: unknown, options?: boolean | AddEventListenerOptions): void {
-    super.addEventListener(type, listener as EventListenerOrEventListenerObject | null, options)
-  }
-
-  override removeEventListener<K extends keyof PipelineEvents>(type: K, listener: ((evt: PipelineEvents[K]) => void) | null, options?: boolean | EventListenerOptions): void
-  override removeEventListener (type: string, listener: EventListenerOrEventListenerObject | null, options?: boolean | EventListenerOptions): void
-  override removeEventListener (type: string, listener: unknown, options?: boolean | EventListenerOptions): void {
-    super.removeEventListener(type, listener as EventListenerOrEventListenerObject | null, options)
-  }
 }

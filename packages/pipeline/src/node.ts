@@ -15,6 +15,7 @@ import { Publisher } from './publisher.js'
 import { StatsBook } from './stats.js'
 import { DEFAULT_SYNC_LIMITS } from './sync-session.js'
 import { DEFAULT_SECOND_SIDE_DELAY_MS, SyncScheduler } from './sync-scheduler.js'
+import { TypedEventTarget } from './typed-event-target.js'
 import type { BasePipeline } from './base-pipeline.js'
 import type { NodeContext } from './context.js'
 import type { RejectReason } from './reject-reasons.js'
@@ -108,7 +109,7 @@ export interface PipesNode extends EventTarget {
   removeEventListener (type: string, listener: EventListenerOrEventListenerObject | null, options?: boolean | EventListenerOptions): void
 }
 
-class Node extends EventTarget implements PipesNode, SyncHost {
+class Node extends TypedEventTarget<PipesNodeEvents> implements PipesNode, SyncHost {
   readonly identity: Identity
   readonly networkId: string
   readonly ctx: NodeContext
@@ -174,17 +175,6 @@ class Node extends EventTarget implements PipesNode, SyncHost {
 
   get started (): boolean { return this.#started }
 
-  override addEventListener<K extends keyof PipesNodeEvents>(type: K, listener: ((evt: PipesNodeEvents[K]) => void) | null, options?: boolean | AddEventListenerOptions): void
-  override addEventListener (type: string, listener: EventListenerOrEventListenerObject | null, options?: boolean | AddEventListenerOptions): void
-  override addEventListener (type: string, listener: unknown, options?: boolean | AddEventListenerOptions): void {
-    super.addEventListener(type, listener as EventListenerOrEventListenerObject | null, options)
-  }
-
-  override removeEventListener<K extends keyof PipesNodeEvents>(type: K, listener: ((evt: PipesNodeEvents[K]) => void) | null, options?: boolean | EventListenerOptions): void
-  override removeEventListener (type: string, listener: EventListenerOrEventListenerObject | null, options?: boolean | EventListenerOptions): void
-  override removeEventListener (type: string, listener: unknown, options?: boolean | EventListenerOptions): void {
-    super.removeEventListener(type, listener as EventListenerOrEventListenerObject | null, options)
-  }
 
   async start (): Promise<void> {
     if (this.#stopped) throw new NodeStoppedError('start the node')
