@@ -1,6 +1,7 @@
 /** Every scenario, in the order `pnpm bench` runs them. */
 import type { Scenario } from '../scenario.js'
 import { catchUp } from './catch-up.js'
+import { floodLatency } from './flood-latency.js'
 import { liveLatency } from './live-latency.js'
 import { liveThroughput } from './live-throughput.js'
 import { memory } from './memory.js'
@@ -8,4 +9,4 @@ import { persistentDelivery } from './persistent-delivery.js'
 import { verifyRates } from './verify-rates.js'
 import { writePath } from './write-path.js'
 
-export const SCENARIOS: Scenario[] = [liveThroughput, liveLatency, persistentDelivery, catchUp, writePath, memory, verifyRates]
+export const SCENARIOS: Scenario[] = [liveThroughput, liveLatency, floodLatency, persistentDelivery, catchUp, writePath, memory, verifyRates]
