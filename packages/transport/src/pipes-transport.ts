@@ -8,7 +8,7 @@ import { buildLibp2pOptions, meshProtocols, sha256MessageId } from './libp2p-opt
 import { listenKind, resolveNetworkConfig } from './network-config.js'
 import { parseDialTarget, parsePeerId, peerIdOfAddr, withPeerId } from './peer-address.js'
 import { Redialer } from './redialer.js'
-import { scoreTopic } from './topic-score.js'
+import { forgetBackoff, scoreTopic } from './topic-score.js'
 import type { FrameStream } from './frame-stream.js'
 import type { PipesServices, Platform } from './libp2p-options.js'
 import type { ResolvedNetworkConfig } from './network-config.js'
@@ -123,7 +123,11 @@ export class PipesTransport extends EventTarget implements Transport {
     }, this.#bootstrapAddrs.keys(), this.#options.redial)
 
     libp2p.addEventListener('peer:identify', (evt) => { this.#onIdentify(evt.detail) })
-    libp2p.addEventListener('peer:disconnect', (evt) => { this.#onDisconnect(evt.detail.toString()) })
+    libp2p.addEventListener('peer:disconnect', (evt) => {
+      const peerId = evt.detail.toString()
+      forgetBackoff(libp2p.services.pubsub, peerId)
+      this.#onDisconnect(peerId)
+    })
     libp2p.addEventListener('peer:discovery', (evt) => { this.#onDiscovery(evt.detail) })
     libp2p.services.pubsub.addEventListener('gossipsub:message', (evt) => {
       const { propagationSource, msg } = evt.detail
