@@ -5,6 +5,7 @@ export type { FrameStream } from './frame-stream.js'
 export { generatePsk, protocolFor, topicFor } from './network-config.js'
 export type { NetworkConfig, ResolvedNetworkConfig } from './network-config.js'
 export type { RedialOptions } from './redialer.js'
+export type { FloodBudgetOptions } from './flood-guard.js'
 export type {
   CreateTransportInit, MessageHandler, MessageIdFn, MessageValidator, PublishResult, StreamHandler, TopicStats,
   Transport, TransportEvents, TransportIdentity, TransportMessage, TransportOptions, TransportStats, Validation

@@ -2,6 +2,7 @@ import { TopicValidatorResult } from '@libp2p/gossipsub'
 import { multiaddr } from '@multiformats/multiaddr'
 import { createLibp2p } from 'libp2p'
 import { FrameTooLargeError, InvalidNetworkConfigError, PeerNotFoundError, TransportStoppedError } from './errors.js'
+import { FloodGuard } from './flood-guard.js'
 import { DEFAULT_MAX_FRAME_BYTES, Libp2pFrameStream } from './frame-stream.js'
 import { privateKeyOf } from './identity-key.js'
 import { buildLibp2pOptions, meshProtocols, sha256MessageId } from './libp2p-options.js'
@@ -31,7 +32,7 @@ const VERDICTS: Record<Validation, TopicValidatorResult> = {
   reject: TopicValidatorResult.Reject
 }
 
-type Counters = Omit<TransportStats, 'topics' | 'peers' | 'connections'>
+type Counters = Omit<TransportStats, 'topics' | 'peers' | 'connections' | 'bannedPeers'>
 
 /** Builds and starts (unless `start: false`) a transport on a platform. */
 export async function createTransportOn (platform: Platform, init: CreateTransportInit): Promise<Transport> {
@@ -72,12 +73,13 @@ export class PipesTransport extends EventTarget implements Transport {
   readonly #subs = new Map<string, Set<Subscription>>()
   readonly #topicStats = new Map<string, TopicStats>()
   readonly #counters: Counters = {
-    published: 0, duplicatePublishes: 0, oversizedFrames: 0, handlerErrors: 0, redials: 0, redialSuccesses: 0, redialFailures: 0, foreignPeers: 0
+    published: 0, duplicatePublishes: 0, oversizedFrames: 0, handlerErrors: 0, redials: 0, redialSuccesses: 0, redialFailures: 0, foreignPeers: 0, floodCutoffs: 0, bannedMessages: 0
   }
 
   readonly #members = new Set<string>()
   readonly #blocked = new Set<string>()
   readonly #foreign = new Map<string, number>()
+  readonly #flood: FloodGuard
   readonly #bootstrapAddrs = new Map<string, Multiaddr>()
   readonly #marker: string
   #redialer: Redialer | undefined
@@ -89,6 +91,7 @@ export class PipesTransport extends EventTarget implements Transport {
     super()
     this.network = network
     this.#options = options
+    this.#flood = new FloodGuard(options.floodBudget)
     this.#marker = meshProtocols(network.id)[0] ?? ''
     for (const addr of network.bootstrap) {
       const ma = multiaddr(addr)
@@ -236,7 +239,13 @@ export class PipesTransport extends EventTarget implements Transport {
   #validatorFor (topic: string): TopicValidatorFn {
     return async (peer, msg) => {
       const stats = this.#statsOf(topic)
-      const message: TransportMessage = { topic, data: msg.data, from: peer.toString() }
+      const from = peer.toString()
+      // cheapest check first: the rest of a cut-off peer's RPC frame is not decoded or verified
+      if (this.#flood.isBanned(from)) {
+        this.#counters.bannedMessages++
+        return TopicValidatorResult.Reject
+      }
+      const message: TransportMessage = { topic, data: msg.data, from }
       let verdict: Validation = 'accept'
       try {
         for (const sub of this.#subs.get(topic) ?? []) {
@@ -253,7 +262,10 @@ export class PipesTransport extends EventTarget implements Transport {
       }
       if (verdict === 'accept') stats.accepted++
       else if (verdict === 'ignore') stats.ignored++
-      else stats.rejected++
+      else {
+        stats.rejected++
+        if (this.#flood.reject(from)) this.#cutOff(peer)
+      }
       return VERDICTS[verdict]
     }
   }
@@ -362,6 +374,7 @@ export class PipesTransport extends EventTarget implements Transport {
     return {
       topics,
       ...this.#counters,
+      bannedPeers: this.#flood.banned().length,
       peers: this.#members.size,
       connections: this.#libp2p?.getConnections().length ?? 0
     }
@@ -386,8 +399,15 @@ export class PipesTransport extends EventTarget implements Transport {
     return AbortSignal.any(signals)
   }
 
+  /** A peer went over its flood budget: hang up; the gater refuses it until its ban ends. */
+  #cutOff (peer: PeerId): void {
+    this.#counters.floodCutoffs++
+    this.#redialer?.forget(peer.toString())
+    if (this.#started) void this.libp2p.hangUp(peer).catch(() => {})
+  }
+
   #excluded (peerId: string): boolean {
-    if (this.#blocked.has(peerId)) return true
+    if (this.#blocked.has(peerId) || this.#flood.isBanned(peerId)) return true
     const until = this.#foreign.get(peerId)
     if (until === undefined) return false
     if (until > Date.now()) return true

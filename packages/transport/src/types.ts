@@ -1,11 +1,12 @@
 import type { FrameStream } from './frame-stream.js'
 import type { NetworkConfig, ResolvedNetworkConfig } from './network-config.js'
+import type { FloodBudgetOptions } from './flood-guard.js'
 import type { RedialOptions } from './redialer.js'
 import type { PipesServices } from './libp2p-options.js'
 import type { Libp2p } from '@libp2p/interface'
 import type { Datastore } from 'interface-datastore'
 
-/** What a validator decides about a pubsub message. `reject` also lowers the sender's gossipsub score. */
+/** What a validator decides about a pubsub message. `reject` also lowers the forwarder's gossipsub score and counts against its flood budget. */
 export type Validation = 'accept' | 'ignore' | 'reject'
 
 /** A pubsub message as subscribers see it. */
@@ -53,6 +54,13 @@ export interface TransportOptions {
   dhtInitialQuerySelfMs?: number
   /** Timeout of one dial, in ms. Default 10_000. */
   dialTimeoutMs?: number
+  /**
+   * Budget of invalid input per peer: every message a validator rejects is
+   * charged to the peer that forwarded it; a peer over its budget is hung up
+   * on and refused for a while, across reconnects. Default: 32 rejects within
+   * 10 s, refused for 5 minutes.
+   */
+  floodBudget?: FloodBudgetOptions
 }
 
 /** Arguments of `createTransport`. */
@@ -98,6 +106,12 @@ export interface TransportStats {
   redialFailures: number
   /** Peers hung up on because they belong to another network. */
   foreignPeers: number
+  /** Times a peer went over its budget of rejected messages and was cut off (see `floodBudget`). */
+  floodCutoffs: number
+  /** Messages dropped unvalidated because their forwarder was cut off already. */
+  bannedMessages: number
+  /** Peers cut off for flooding now (refused until their ban ends). */
+  bannedPeers: number
   /** Peers connected now (same network, identified). */
   peers: number
   /** Open libp2p connections now. */
