@@ -138,6 +138,7 @@ export class PipesTransport extends EventTarget implements Transport {
     })
   }
 
+  /** The libp2p node; outside the narrow `Transport` interface (see `libp2pOf`). */
   get libp2p (): Libp2p<PipesServices> {
     if (this.#libp2p === undefined) throw new TransportStoppedError('use libp2p before createTransport finished')
     return this.#libp2p
@@ -319,6 +320,18 @@ export class PipesTransport extends EventTarget implements Transport {
     return [...this.#members]
   }
 
+  subscribers (topic: string): string[] {
+    if (!this.#started) return []
+    return this.libp2p.services.pubsub.getSubscribers(topic).map(peer => peer.toString())
+  }
+
+  meshPeers (topic: string): string[] {
+    if (!this.#started) return []
+    // the running router has getMeshPeers; the GossipSub interface type does not list it
+    const router = this.libp2p.services.pubsub as unknown as { getMeshPeers?: (topic: string) => string[] }
+    return router.getMeshPeers?.(topic) ?? []
+  }
+
   addresses (): string[] {
     const self = this.peerId
     return this.libp2p.getMultiaddrs().map(addr => withPeerId(addr, self))
@@ -446,4 +459,17 @@ export class PipesTransport extends EventTarget implements Transport {
     if (libp2p.getPeers().length >= (this.#options.minConnections ?? 8)) return
     void libp2p.dial(peer.id, { signal: this.#signal(undefined) }).catch(() => {})
   }
+}
+
+/**
+ * The libp2p node under a transport built by `createTransport`, for tests,
+ * benchmarks and diagnostics that need libp2p itself (services: identify,
+ * ping, dht, pubsub, relay). Not part of the narrow {@link Transport}
+ * interface: code that uses it depends on libp2p's internals.
+ *
+ * @throws {@link TypeError} for a transport not built by `createTransport`.
+ */
+export function libp2pOf (transport: Transport): Libp2p<PipesServices> {
+  if (!(transport instanceof PipesTransport)) throw new TypeError('libp2pOf() takes a transport built by createTransport')
+  return transport.libp2p
 }

@@ -2,8 +2,6 @@ import type { FrameStream } from './frame-stream.js'
 import type { NetworkConfig, ResolvedNetworkConfig } from './network-config.js'
 import type { FloodBudgetOptions } from './flood-guard.js'
 import type { RedialOptions } from './redialer.js'
-import type { PipesServices } from './libp2p-options.js'
-import type { Libp2p } from '@libp2p/interface'
 import type { Datastore } from 'interface-datastore'
 
 /** What a validator decides about a pubsub message. `reject` also lowers the forwarder's gossipsub score and counts against its flood budget. */
@@ -143,8 +141,6 @@ export interface Transport extends EventTarget {
   readonly network: ResolvedNetworkConfig
   /** True between `start()` and `stop()`. */
   readonly started: boolean
-  /** The underlying libp2p node, for tests and benchmarks (services: identify, ping, dht, pubsub, relay). */
-  readonly libp2p: Libp2p<PipesServices>
   /** Starts the node (listeners, discovery, redial). Idempotent. */
   start (): Promise<void>
   /** Stops the node; no timer or socket is left. Idempotent. */
@@ -170,6 +166,10 @@ export interface Transport extends EventTarget {
   dialProtocol (peerId: string, protocol: string, options?: { signal?: AbortSignal, maxFrameBytes?: number }): Promise<FrameStream>
   /** Peers connected now (same network). */
   peers (): string[]
+  /** Connected peers that gossipsub sees subscribed to `topic` (a publish can reach them once they are meshed). */
+  subscribers (topic: string): string[]
+  /** Peers in this node's gossipsub mesh for `topic`: a publish goes to these at once. */
+  meshPeers (topic: string): string[]
   /** Addresses others can dial us on, each ending in `/p2p/<our id>`. */
   addresses (): string[]
   /**
