@@ -179,8 +179,39 @@ export class Libp2pFrameStream implements FrameStream {
     if (frame.byteLength > this.maxFrameBytes) {
       throw new FrameTooLargeError(this.maxFrameBytes, ` (tried to send ${frame.byteLength} bytes)`)
     }
-    if (this.#stream.writableNeedsDrain) await this.#stream.onDrain(options)
-    if (!this.#stream.send(lp.encode.single(frame))) await this.#stream.onDrain(options)
+    await this.#drained(options?.signal)
+    if (!this.#stream.send(lp.encode.single(frame))) await this.#drained(options?.signal)
+  }
+
+  /**
+   * Waits until the stream can take more data. Not libp2p's `onDrain()`: its
+   * promise is made once and stays resolved after the first drain, so from
+   * then on it never waits and a fast sender buffers its whole transfer in
+   * the stream's write buffer. This waits for the next 'drain' event each time.
+   */
+  async #drained (signal?: AbortSignal): Promise<void> {
+    const stream = this.#stream
+    // a closed stream never drains: return and let send() report its state
+    while (stream.writableNeedsDrain && stream.writeStatus === 'writable') {
+      signal?.throwIfAborted()
+      await new Promise<void>((resolve, reject) => {
+        const done = (err?: Error): void => {
+          stream.removeEventListener('drain', onDrain)
+          stream.removeEventListener('close', onClose)
+          signal?.removeEventListener('abort', onAbort)
+          if (err === undefined) resolve()
+          else reject(err)
+        }
+        const onDrain = (): void => { done() }
+        const onClose = (evt: Event): void => {
+          done((evt as Event & { error?: Error }).error ?? new StreamResetError(this.remotePeer, this.protocol))
+        }
+        const onAbort = (): void => { done(signal?.reason instanceof Error ? signal.reason : new Error('aborted')) }
+        stream.addEventListener('drain', onDrain)
+        stream.addEventListener('close', onClose)
+        signal?.addEventListener('abort', onAbort)
+      })
+    }
   }
 
   async read (): Promise<Uint8Array | undefined> {

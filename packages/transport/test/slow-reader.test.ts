@@ -1,5 +1,5 @@
 import { afterEach, expect, it } from 'vitest'
-import { protocolFor } from '../dist/index.js'
+import { libp2pOf, protocolFor } from '../dist/index.js'
 import { Nodes, uniqueNetwork, waitFor } from './helpers.js'
 
 const nodes = new Nodes()
@@ -40,10 +40,15 @@ it('a persistently slow reader over TCP receives 100,000 entries (2,000 frames) 
   const stream = await b.dialProtocol(a.peerId, protocol)
   let received = 0
   let maxQueued = 0
+  let maxUnsent = 0
   for await (const frame of stream) {
     expect(new DataView(frame.buffer, frame.byteOffset).getUint32(0)).toBe(received)
     received++
     maxQueued = Math.max(maxQueued, stream.queuedBytes)
+    // what the sender holds in its stream's write buffer, waiting for window
+    for (const conn of libp2pOf(a).getConnections(libp2pOf(b).peerId)) {
+      for (const s of conn.streams) if (s.protocol === protocol) maxUnsent = Math.max(maxUnsent, s.writeBufferLength)
+    }
     // slower than the sender for the whole transfer
     await new Promise(resolve => setTimeout(resolve, 1))
   }
@@ -52,4 +57,6 @@ it('a persistently slow reader over TCP receives 100,000 entries (2,000 frames) 
   expect(a.stats().handlerErrors).toBe(0)
   // high-water mark plus what the remote was already granted (the yamux window cap)
   expect(maxQueued).toBeLessThan(6 * 1024 * 1024)
+  // the sender waits for window: a few frames at most, not the transfer
+  expect(maxUnsent).toBeLessThan(1024 * 1024)
 }, 90_000)
