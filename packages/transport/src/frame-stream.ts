@@ -23,6 +23,8 @@ export interface FrameStream {
   readonly protocol: string
   /** The frame size limit of this end, in bytes. */
   readonly maxFrameBytes: number
+  /** Bytes received from the remote and not yet read (the receive buffer this end holds). */
+  readonly queuedBytes: number
   /**
    * Sends one frame. Resolves once the frame is handed to the muxer (waits
    * while the muxer's buffer is full).
@@ -58,6 +60,7 @@ export class Libp2pFrameStream implements FrameStream {
   readonly #chunks: Array<Uint8Array | Uint8ArrayList> = []
   #queuedBytes = 0
   #paused = false
+  #resuming = false
   #ended = false
   #error: Error | undefined
   #wake: (() => void) | undefined
@@ -75,12 +78,8 @@ export class Libp2pFrameStream implements FrameStream {
     stream.addEventListener('message', (evt) => {
       this.#chunks.push(evt.data)
       this.#queuedBytes += evt.data.byteLength
-      if (!this.#paused && this.#queuedBytes > READ_HIGH_WATER) {
-        this.#paused = true
-        // the last message of a stream whose remote closed arrives with the
-        // read side already ending: nothing more to pause
-        if (stream.readStatus === 'readable') stream.pause()
-      }
+      // inside resume() the pause waits until resume() has returned (see #resume)
+      if (!this.#resuming) this.#pauseIfFull()
       this.#notify()
     })
     // 'end' comes before the reset event when the remote resets: look at the status
@@ -92,6 +91,41 @@ export class Libp2pFrameStream implements FrameStream {
     stream.addEventListener('close', (evt) => { ended(evt.error) })
     if (stream.readableEnded) ended()
     this.#frames = this.#decode()
+  }
+
+  get queuedBytes (): number {
+    return this.#queuedBytes
+  }
+
+  #pauseIfFull (): void {
+    if (this.#paused || this.#queuedBytes <= READ_HIGH_WATER) return
+    this.#paused = true
+    // the last message of a stream whose remote closed arrives with the
+    // read side already ending: nothing more to pause
+    if (this.#stream.readStatus === 'readable') this.#stream.pause()
+  }
+
+  /**
+   * libp2p's `resume()` first dispatches what it buffered while paused,
+   * synchronously, into our 'message' listener, and only then tells the muxer
+   * to grant window again. Pausing from inside that dispatch would be undone
+   * by the muxer's resume: the stream would stay marked paused while yamux
+   * keeps granting window, until libp2p resets it for an overfull read
+   * buffer. So the listener does not pause while we resume; we pause after.
+   */
+  #resume (): void {
+    this.#paused = false
+    // libp2p marks the read side closed once the remote has closed and
+    // everything was dispatched to us, even if we paused it meanwhile;
+    // resuming it then throws, and there is nothing left to resume.
+    if (this.#stream.readStatus !== 'paused') return
+    this.#resuming = true
+    try {
+      this.#stream.resume()
+    } finally {
+      this.#resuming = false
+    }
+    this.#pauseIfFull()
   }
 
   #notify (): void {
@@ -112,13 +146,7 @@ export class Libp2pFrameStream implements FrameStream {
       const chunk = this.#chunks.shift()
       if (chunk !== undefined) {
         this.#queuedBytes -= chunk.byteLength
-        if (this.#paused && this.#queuedBytes <= READ_HIGH_WATER / 2) {
-          this.#paused = false
-          // libp2p marks the read side closed once the remote has closed and
-          // everything was dispatched to us, even if we paused it meanwhile;
-          // resuming it then throws, and there is nothing left to resume.
-          if (this.#stream.readStatus === 'paused') this.#stream.resume()
-        }
+        if (this.#paused && this.#queuedBytes <= READ_HIGH_WATER / 2) this.#resume()
         yield chunk
         continue
       }
@@ -151,8 +179,39 @@ export class Libp2pFrameStream implements FrameStream {
     if (frame.byteLength > this.maxFrameBytes) {
       throw new FrameTooLargeError(this.maxFrameBytes, ` (tried to send ${frame.byteLength} bytes)`)
     }
-    if (this.#stream.writableNeedsDrain) await this.#stream.onDrain(options)
-    if (!this.#stream.send(lp.encode.single(frame))) await this.#stream.onDrain(options)
+    await this.#drained(options?.signal)
+    if (!this.#stream.send(lp.encode.single(frame))) await this.#drained(options?.signal)
+  }
+
+  /**
+   * Waits until the stream can take more data. Not libp2p's `onDrain()`: its
+   * promise is made once and stays resolved after the first drain, so from
+   * then on it never waits and a fast sender buffers its whole transfer in
+   * the stream's write buffer. This waits for the next 'drain' event each time.
+   */
+  async #drained (signal?: AbortSignal): Promise<void> {
+    const stream = this.#stream
+    // a closed stream never drains: return and let send() report its state
+    while (stream.writableNeedsDrain && stream.writeStatus === 'writable') {
+      signal?.throwIfAborted()
+      await new Promise<void>((resolve, reject) => {
+        const done = (err?: Error): void => {
+          stream.removeEventListener('drain', onDrain)
+          stream.removeEventListener('close', onClose)
+          signal?.removeEventListener('abort', onAbort)
+          if (err === undefined) resolve()
+          else reject(err)
+        }
+        const onDrain = (): void => { done() }
+        const onClose = (evt: Event): void => {
+          done((evt as Event & { error?: Error }).error ?? new StreamResetError(this.remotePeer, this.protocol))
+        }
+        const onAbort = (): void => { done(signal?.reason instanceof Error ? signal.reason : new Error('aborted')) }
+        stream.addEventListener('drain', onDrain)
+        stream.addEventListener('close', onClose)
+        signal?.addEventListener('abort', onAbort)
+      })
+    }
   }
 
   async read (): Promise<Uint8Array | undefined> {

@@ -2,13 +2,14 @@ import { TopicValidatorResult } from '@libp2p/gossipsub'
 import { multiaddr } from '@multiformats/multiaddr'
 import { createLibp2p } from 'libp2p'
 import { FrameTooLargeError, InvalidNetworkConfigError, PeerNotFoundError, TransportStoppedError } from './errors.js'
+import { FloodGuard } from './flood-guard.js'
 import { DEFAULT_MAX_FRAME_BYTES, Libp2pFrameStream } from './frame-stream.js'
 import { privateKeyOf } from './identity-key.js'
 import { buildLibp2pOptions, meshProtocols, sha256MessageId } from './libp2p-options.js'
 import { listenKind, resolveNetworkConfig } from './network-config.js'
 import { parseDialTarget, parsePeerId, peerIdOfAddr, withPeerId } from './peer-address.js'
 import { Redialer } from './redialer.js'
-import { scoreTopic } from './topic-score.js'
+import { forgetBackoff, scoreTopic } from './topic-score.js'
 import type { FrameStream } from './frame-stream.js'
 import type { PipesServices, Platform } from './libp2p-options.js'
 import type { ResolvedNetworkConfig } from './network-config.js'
@@ -31,7 +32,7 @@ const VERDICTS: Record<Validation, TopicValidatorResult> = {
   reject: TopicValidatorResult.Reject
 }
 
-type Counters = Omit<TransportStats, 'topics' | 'peers' | 'connections'>
+type Counters = Omit<TransportStats, 'topics' | 'peers' | 'connections' | 'bannedPeers'>
 
 /** Builds and starts (unless `start: false`) a transport on a platform. */
 export async function createTransportOn (platform: Platform, init: CreateTransportInit): Promise<Transport> {
@@ -72,12 +73,13 @@ export class PipesTransport extends EventTarget implements Transport {
   readonly #subs = new Map<string, Set<Subscription>>()
   readonly #topicStats = new Map<string, TopicStats>()
   readonly #counters: Counters = {
-    published: 0, duplicatePublishes: 0, oversizedFrames: 0, handlerErrors: 0, redials: 0, redialSuccesses: 0, redialFailures: 0, foreignPeers: 0
+    published: 0, duplicatePublishes: 0, oversizedFrames: 0, handlerErrors: 0, redials: 0, redialSuccesses: 0, redialFailures: 0, foreignPeers: 0, floodCutoffs: 0, bannedMessages: 0
   }
 
   readonly #members = new Set<string>()
   readonly #blocked = new Set<string>()
   readonly #foreign = new Map<string, number>()
+  readonly #flood: FloodGuard
   readonly #bootstrapAddrs = new Map<string, Multiaddr>()
   readonly #marker: string
   #redialer: Redialer | undefined
@@ -89,6 +91,7 @@ export class PipesTransport extends EventTarget implements Transport {
     super()
     this.network = network
     this.#options = options
+    this.#flood = new FloodGuard(options.floodBudget)
     this.#marker = meshProtocols(network.id)[0] ?? ''
     for (const addr of network.bootstrap) {
       const ma = multiaddr(addr)
@@ -123,7 +126,11 @@ export class PipesTransport extends EventTarget implements Transport {
     }, this.#bootstrapAddrs.keys(), this.#options.redial)
 
     libp2p.addEventListener('peer:identify', (evt) => { this.#onIdentify(evt.detail) })
-    libp2p.addEventListener('peer:disconnect', (evt) => { this.#onDisconnect(evt.detail.toString()) })
+    libp2p.addEventListener('peer:disconnect', (evt) => {
+      const peerId = evt.detail.toString()
+      forgetBackoff(libp2p.services.pubsub, peerId)
+      this.#onDisconnect(peerId)
+    })
     libp2p.addEventListener('peer:discovery', (evt) => { this.#onDiscovery(evt.detail) })
     libp2p.services.pubsub.addEventListener('gossipsub:message', (evt) => {
       const { propagationSource, msg } = evt.detail
@@ -131,6 +138,7 @@ export class PipesTransport extends EventTarget implements Transport {
     })
   }
 
+  /** The libp2p node; outside the narrow `Transport` interface (see `libp2pOf`). */
   get libp2p (): Libp2p<PipesServices> {
     if (this.#libp2p === undefined) throw new TransportStoppedError('use libp2p before createTransport finished')
     return this.#libp2p
@@ -232,7 +240,13 @@ export class PipesTransport extends EventTarget implements Transport {
   #validatorFor (topic: string): TopicValidatorFn {
     return async (peer, msg) => {
       const stats = this.#statsOf(topic)
-      const message: TransportMessage = { topic, data: msg.data, from: peer.toString() }
+      const from = peer.toString()
+      // cheapest check first: the rest of a cut-off peer's RPC frame is not decoded or verified
+      if (this.#flood.isBanned(from)) {
+        this.#counters.bannedMessages++
+        return TopicValidatorResult.Reject
+      }
+      const message: TransportMessage = { topic, data: msg.data, from }
       let verdict: Validation = 'accept'
       try {
         for (const sub of this.#subs.get(topic) ?? []) {
@@ -249,7 +263,10 @@ export class PipesTransport extends EventTarget implements Transport {
       }
       if (verdict === 'accept') stats.accepted++
       else if (verdict === 'ignore') stats.ignored++
-      else stats.rejected++
+      else {
+        stats.rejected++
+        if (this.#flood.reject(from)) this.#cutOff(peer)
+      }
       return VERDICTS[verdict]
     }
   }
@@ -301,6 +318,18 @@ export class PipesTransport extends EventTarget implements Transport {
 
   peers (): string[] {
     return [...this.#members]
+  }
+
+  subscribers (topic: string): string[] {
+    if (!this.#started) return []
+    return this.libp2p.services.pubsub.getSubscribers(topic).map(peer => peer.toString())
+  }
+
+  meshPeers (topic: string): string[] {
+    if (!this.#started) return []
+    // the running router has getMeshPeers; the GossipSub interface type does not list it
+    const router = this.libp2p.services.pubsub as unknown as { getMeshPeers?: (topic: string) => string[] }
+    return router.getMeshPeers?.(topic) ?? []
   }
 
   addresses (): string[] {
@@ -358,6 +387,7 @@ export class PipesTransport extends EventTarget implements Transport {
     return {
       topics,
       ...this.#counters,
+      bannedPeers: this.#flood.banned().length,
       peers: this.#members.size,
       connections: this.#libp2p?.getConnections().length ?? 0
     }
@@ -382,8 +412,15 @@ export class PipesTransport extends EventTarget implements Transport {
     return AbortSignal.any(signals)
   }
 
+  /** A peer went over its flood budget: hang up; the gater refuses it until its ban ends. */
+  #cutOff (peer: PeerId): void {
+    this.#counters.floodCutoffs++
+    this.#redialer?.forget(peer.toString())
+    if (this.#started) void this.libp2p.hangUp(peer).catch(() => {})
+  }
+
   #excluded (peerId: string): boolean {
-    if (this.#blocked.has(peerId)) return true
+    if (this.#blocked.has(peerId) || this.#flood.isBanned(peerId)) return true
     const until = this.#foreign.get(peerId)
     if (until === undefined) return false
     if (until > Date.now()) return true
@@ -422,4 +459,17 @@ export class PipesTransport extends EventTarget implements Transport {
     if (libp2p.getPeers().length >= (this.#options.minConnections ?? 8)) return
     void libp2p.dial(peer.id, { signal: this.#signal(undefined) }).catch(() => {})
   }
+}
+
+/**
+ * The libp2p node under a transport built by `createTransport`, for tests,
+ * benchmarks and diagnostics that need libp2p itself (services: identify,
+ * ping, dht, pubsub, relay). Not part of the narrow {@link Transport}
+ * interface: code that uses it depends on libp2p's internals.
+ *
+ * @throws {@link TypeError} for a transport not built by `createTransport`.
+ */
+export function libp2pOf (transport: Transport): Libp2p<PipesServices> {
+  if (!(transport instanceof PipesTransport)) throw new TypeError('libp2pOf() takes a transport built by createTransport')
+  return transport.libp2p
 }

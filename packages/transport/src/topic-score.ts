@@ -30,3 +30,19 @@ export function scoreTopic (pubsub: GossipSub, topic: string): void {
   const topics = (pubsub as unknown as { score?: { params?: { topics?: Record<string, TopicScoreParams> } } }).score?.params?.topics
   if (topics !== undefined && topics[topic] === undefined) topics[topic] = TOPIC_SCORE_PARAMS
 }
+
+/**
+ * Forgets the PRUNE backoff of a peer that disconnected, on every topic.
+ * A peer that left the topics before stopping PRUNEd us, and gossipsub then
+ * refuses to mesh with it for its whole prune backoff (a minute): a node that
+ * restarted cleanly would only be reached through gossip heartbeats. Once it
+ * is gone, that backoff protects nothing; when it comes back, gossipsub
+ * grafts it at once on its subscription. The map lives on the running router
+ * (`backoff`, not in the GossipSub type); if it is ever missing, this does
+ * nothing.
+ */
+export function forgetBackoff (pubsub: GossipSub, peerId: string): void {
+  const backoff = (pubsub as unknown as { backoff?: Map<string, Map<string, number>> }).backoff
+  if (!(backoff instanceof Map)) return
+  for (const peers of backoff.values()) peers.delete(peerId)
+}

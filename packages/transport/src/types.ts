@@ -1,11 +1,10 @@
 import type { FrameStream } from './frame-stream.js'
 import type { NetworkConfig, ResolvedNetworkConfig } from './network-config.js'
+import type { FloodBudgetOptions } from './flood-guard.js'
 import type { RedialOptions } from './redialer.js'
-import type { PipesServices } from './libp2p-options.js'
-import type { Libp2p } from '@libp2p/interface'
 import type { Datastore } from 'interface-datastore'
 
-/** What a validator decides about a pubsub message. `reject` also lowers the sender's gossipsub score. */
+/** What a validator decides about a pubsub message. `reject` also lowers the forwarder's gossipsub score and counts against its flood budget. */
 export type Validation = 'accept' | 'ignore' | 'reject'
 
 /** A pubsub message as subscribers see it. */
@@ -53,6 +52,13 @@ export interface TransportOptions {
   dhtInitialQuerySelfMs?: number
   /** Timeout of one dial, in ms. Default 10_000. */
   dialTimeoutMs?: number
+  /**
+   * Budget of invalid input per peer: every message a validator rejects is
+   * charged to the peer that forwarded it; a peer over its budget is hung up
+   * on and refused for a while, across reconnects. Default: 32 rejects within
+   * 10 s, refused for 5 minutes.
+   */
+  floodBudget?: FloodBudgetOptions
 }
 
 /** Arguments of `createTransport`. */
@@ -98,6 +104,12 @@ export interface TransportStats {
   redialFailures: number
   /** Peers hung up on because they belong to another network. */
   foreignPeers: number
+  /** Times a peer went over its budget of rejected messages and was cut off (see `floodBudget`). */
+  floodCutoffs: number
+  /** Messages dropped unvalidated because their forwarder was cut off already. */
+  bannedMessages: number
+  /** Peers cut off for flooding now (refused until their ban ends). */
+  bannedPeers: number
   /** Peers connected now (same network, identified). */
   peers: number
   /** Open libp2p connections now. */
@@ -129,8 +141,6 @@ export interface Transport extends EventTarget {
   readonly network: ResolvedNetworkConfig
   /** True between `start()` and `stop()`. */
   readonly started: boolean
-  /** The underlying libp2p node, for tests and benchmarks (services: identify, ping, dht, pubsub, relay). */
-  readonly libp2p: Libp2p<PipesServices>
   /** Starts the node (listeners, discovery, redial). Idempotent. */
   start (): Promise<void>
   /** Stops the node; no timer or socket is left. Idempotent. */
@@ -156,6 +166,10 @@ export interface Transport extends EventTarget {
   dialProtocol (peerId: string, protocol: string, options?: { signal?: AbortSignal, maxFrameBytes?: number }): Promise<FrameStream>
   /** Peers connected now (same network). */
   peers (): string[]
+  /** Connected peers that gossipsub sees subscribed to `topic` (a publish can reach them once they are meshed). */
+  subscribers (topic: string): string[]
+  /** Peers in this node's gossipsub mesh for `topic`: a publish goes to these at once. */
+  meshPeers (topic: string): string[]
   /** Addresses others can dial us on, each ending in `/p2p/<our id>`. */
   addresses (): string[]
   /**

@@ -1,7 +1,7 @@
 import { generateIdentity } from '@pipes/identity'
 import { PipesError } from '@pipes/identity'
 import { afterEach, describe, expect, it } from 'vitest'
-import { createTransport, generatePsk, InvalidNetworkConfigError, protocolFor, topicFor } from '../dist/index.js'
+import { createTransport, generatePsk, InvalidNetworkConfigError, libp2pOf, protocolFor, topicFor } from '../dist/index.js'
 import type { Transport } from '../dist/index.js'
 
 const started: Transport[] = []
@@ -50,7 +50,7 @@ it('runs as the identity: the libp2p peer id is identity.id', async () => {
   started.push(t)
   expect(t.started).toBe(false)
   expect(t.peerId).toBe(identity.id)
-  expect(t.libp2p.peerId.toString()).toBe(identity.id)
+  expect(libp2pOf(t).peerId.toString()).toBe(identity.id)
   await t.start()
   expect(t.addresses()).toEqual([`/memory/who-me/p2p/${identity.id}`])
 })

@@ -1,7 +1,7 @@
 // Test helpers of the transport package. (@pipes/testkit builds on this
 // package, so these tests cannot import it without a dependency cycle.)
 import { generateIdentity } from '@pipes/identity'
-import { createTransport } from '../dist/index.js'
+import { createTransport, libp2pOf } from '../dist/index.js'
 import type { NetworkConfig, Transport, TransportOptions } from '../dist/index.js'
 
 /** Short timings so the suite stays fast. */
@@ -60,11 +60,11 @@ export async function nextMessage (node: Transport, topic: string, timeout = 10_
 export const utf8 = (text: string): Uint8Array => new TextEncoder().encode(text)
 export const text = (bytes: Uint8Array): string => new TextDecoder().decode(bytes)
 
-// The running gossipsub router has these methods; its public type does not list them.
-interface Router { getMeshPeers: (topic: string) => string[], getScore: (peerId: string) => number }
-const router = (node: Transport): Router => node.libp2p.services.pubsub as unknown as Router
+// The running gossipsub router has this method; its public type does not list it.
+interface Router { getScore: (peerId: string) => number }
+const router = (node: Transport): Router => libp2pOf(node).services.pubsub as unknown as Router
 
 /** Peers in `node`'s gossipsub mesh for `topic`. */
-export const meshPeers = (node: Transport, topic: string): string[] => router(node).getMeshPeers(topic)
+export const meshPeers = (node: Transport, topic: string): string[] => node.meshPeers(topic)
 /** `node`'s gossipsub score of `peerId`. */
 export const scoreOf = (node: Transport, peerId: string): number => router(node).getScore(peerId)

@@ -1,5 +1,5 @@
 import { afterEach, expect, it } from 'vitest'
-import { generatePsk, topicFor } from '../dist/index.js'
+import { generatePsk, libp2pOf, topicFor } from '../dist/index.js'
 import { meshPeers, Nodes, text, uniqueNetwork, utf8, waitFor } from './helpers.js'
 
 const nodes = new Nodes()
@@ -23,7 +23,7 @@ it('two networks on one machine exchange no pubsub messages and no DHT records, 
   // b1 (another network) dials a1, e.g. after finding it on the LAN: a1 hangs up and refuses it
   await b1.dial(a1.addresses()[0]!).catch(() => {})
   await waitFor(() => a1.stats().foreignPeers + b1.stats().foreignPeers >= 1, 'the foreign peer was recognised')
-  await waitFor(() => a1.libp2p.getConnections(b1.libp2p.peerId).length === 0, 'the foreign connection was closed')
+  await waitFor(() => libp2pOf(a1).getConnections(libp2pOf(b1).peerId).length === 0, 'the foreign connection was closed')
   expect(a1.peers()).not.toContain(b1.peerId)
   expect(b1.peers()).not.toContain(a1.peerId)
   await expect(b1.dial(a1.addresses()[0]!)).rejects.toThrow()

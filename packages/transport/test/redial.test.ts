@@ -1,5 +1,5 @@
 import { afterEach, expect, it } from 'vitest'
-import { topicFor } from '../dist/index.js'
+import { libp2pOf, topicFor } from '../dist/index.js'
 import { meshPeers, Nodes, text, uniqueNetwork, utf8, waitFor } from './helpers.js'
 
 const nodes = new Nodes()
@@ -20,7 +20,7 @@ it('a node whose connections drop is back in the mesh without the app doing anyt
   // the network drops every connection of x (not a hang-up by the app)
   const dropped: string[] = []
   x.addEventListener('peer:disconnect', e => { dropped.push(e.detail) })
-  for (const conn of x.libp2p.getConnections()) conn.abort(new Error('simulated network drop'))
+  for (const conn of libp2pOf(x).getConnections()) conn.abort(new Error('simulated network drop'))
   await waitFor(() => dropped.length > 0, 'x noticed the drop')
 
   await waitFor(() => x.peers().includes(boot.peerId), 'x reconnected to its bootstrap node')

@@ -23,7 +23,7 @@ export async function mesh (n: number, prefix: string): Promise<{ net: string, n
 
 /** Waits until gossipsub on every node sees all the others subscribed to `topic`: a publish then reaches them all. */
 export async function subscribed (nodes: TestNode[], topic: string): Promise<void> {
-  await waitFor(() => nodes.every(t => t.transport.libp2p.services.pubsub.getSubscribers(topic).length >= nodes.length - 1), {
+  await waitFor(() => nodes.every(t => t.transport.subscribers(topic).length >= nodes.length - 1), {
     timeout: 10_000, message: 'every member sees the others subscribed'
   })
 }
