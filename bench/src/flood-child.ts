@@ -12,6 +12,7 @@
  */
 import '@pipes/transport/polyfills'
 import { performance } from 'node:perf_hooks'
+import { multiaddr } from '@multiformats/multiaddr'
 import { setTimeout as sleep } from 'node:timers/promises'
 import { generateIdentity } from '@pipes/identity'
 import { attachEntrySignature, encodeUnsignedEntry, FLAG_PERSISTENT } from '@pipes/pipeline'
@@ -35,6 +36,8 @@ export type FloodChildReport =
 
 /** The flood is sent in slices this often, so its rate is steady. */
 const TICK_MS = 10
+/** A redial after a hang-up is tried at most this often, and gives up after as long. */
+const REDIAL_MS = 500
 
 let hostile: HostilePeer | undefined
 let join: Extract<FloodChildRequest, { kind: 'join' }> | undefined
@@ -71,6 +74,7 @@ async function flood (perSecond: number): Promise<void> {
   const perTick = Math.max(1, Math.round(perSecond * TICK_MS / 1000))
   let sent = 0
   let redialsRefused = 0
+  let lastDial = 0
   stopping = false
   const start = performance.now()
   // bounded: at most an hour of ticks
@@ -79,15 +83,20 @@ async function flood (perSecond: number): Promise<void> {
     if (wait > 1) await sleep(wait)
     if (h.subscribers(j.topic).length === 0) {
       // hung up on, or not in the mesh yet: try to come back
-      if (!h.libp2p.getConnections().some((c) => c.remotePeer.toString() === j.targetId)) {
-        await h.dial(j.target).catch(() => { redialsRefused++ })
+      const connected = h.libp2p.getConnections().some((c) => c.remotePeer.toString() === j.targetId)
+      if (!connected && performance.now() - lastDial >= REDIAL_MS) {
+        lastDial = performance.now()
+        await h.libp2p.dial(multiaddr(j.target), { signal: AbortSignal.timeout(REDIAL_MS) }).catch(() => { redialsRefused++ })
       }
       continue
     }
+    const slice: Array<Promise<unknown>> = []
     for (let i = 0; i < perTick; i++) {
-      await h.publish(j.topic, forged()).catch(() => 0)
+      slice.push(h.publish(j.topic, forged()).catch(() => 0))
       sent++
     }
+    // a publish to a peer that just hung up can hang: never wait on one for long
+    await Promise.race([Promise.allSettled(slice), sleep(TICK_MS * 5)])
   }
   send({ kind: 'flooded', sent, redialsRefused })
 }

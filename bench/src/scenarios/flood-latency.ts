@@ -129,7 +129,9 @@ export const floodLatency: Scenario = {
     const rejects = receiver == null ? 0 : Object.values(receiver.node.stats().rejects).reduce((a, b) => a + b, 0)
     const sent = floods.reduce((a, f) => a + f.sent, 0)
     const refused = floods.reduce((a, f) => a + f.redialsRefused, 0)
-    const floodNote = `forged entries published ${sent}, refused at the receiver ${rejects}, redials refused ${refused}`
+    const t = receiver?.transport.stats()
+    const cutoff = t == null ? '' : `, flooder cut off ${t.floodCutoffs}×, messages dropped from banned peers ${t.bannedMessages}`
+    const floodNote = `forged entries published ${sent}, refused by validation ${rejects}${cutoff}, redials refused ${refused}`
     const rows: ResultRow[] = []
     for (const p of [50, 99]) {
       const metric = `p${p} put→listener`
