@@ -1,5 +1,5 @@
 import { pb, toHex, utf8 } from './bytes.js'
-import { StoreFailedError } from './errors.js'
+import { StorageError, StoreFailedError } from './errors.js'
 import { AuthorHead } from './sync.pb.js'
 import type { GroupCommitter } from './group-commit.js'
 import type { Kv, KvOp } from './kv.js'
@@ -55,12 +55,40 @@ export class EntryStore {
   readonly #committer: GroupCommitter
   readonly #base: string
   readonly #authors = new Map<string, AuthorState>()
-  #failed: unknown
+  readonly #rolledBack = new Set<() => void>()
+  readonly #unsubscribe: () => void
 
   constructor (kv: Kv, committer: GroupCommitter, pipeline: string) {
     this.#kv = kv
     this.#committer = committer
     this.#base = `/pipes/log/${toHex(utf8(pipeline))}`
+    this.#unsubscribe = committer.onFailure(() => { this.#rollback() })
+  }
+
+  /**
+   * A commit failed, and with it every write queued behind it: what is in
+   * memory but not on disk is forgotten, so resends are taken again and the
+   * next append follows what is durable.
+   */
+  #rollback (): void {
+    for (const state of this.#authors.values()) {
+      if (state.seq === state.durableSeq) continue
+      state.seq = state.durableSeq
+      state.head = state.durableHead
+      state.pending.clear()
+    }
+    for (const fn of this.#rolledBack) fn()
+  }
+
+  /** Calls `fn` synchronously after a failed commit rolled the states back. */
+  onRollback (fn: () => void): void {
+    this.#rolledBack.add(fn)
+  }
+
+  /** Stops following the committer (the pipeline is closed). */
+  close (): void {
+    this.#unsubscribe()
+    this.#rolledBack.clear()
   }
 
   /** Loads heads and delivered watermarks. */
@@ -114,20 +142,13 @@ export class EntryStore {
     return state
   }
 
-  /** Throws when an earlier commit failed: the log in memory is ahead of the datastore. */
-  assertUsable (): void {
-    if (this.#failed !== undefined) {
-      throw new StoreFailedError('an earlier write to the datastore failed; this pipeline takes no more writes until the node is restarted', { cause: this.#failed })
-    }
-  }
-
   /**
    * Appends the author's next entries (consecutive, starting at `state.seq + 1`,
    * chain already checked). The state moves at once; the returned promise
-   * resolves when they are durable.
+   * resolves when they are durable, or rejects with a {@link StorageError}
+   * once the state is rolled back to what is durable.
    */
   async append (state: AuthorState, entries: StoredEntry[]): Promise<void> {
-    this.assertUsable()
     const first = entries[0]
     const last = entries[entries.length - 1]
     if (first === undefined || last === undefined) return
@@ -145,16 +166,16 @@ export class EntryStore {
     state.seq = last.seq
     state.head = last.id
     try {
-      await this.#committer.write(ops)
+      await this.#committer.write(ops, () => {
+        if (last.seq > state.durableSeq) {
+          state.durableSeq = last.seq
+          state.durableHead = last.id
+        }
+        for (const e of entries) state.pending.delete(e.seq)
+      })
     } catch (err) {
-      this.#failed ??= err
-      throw new StoreFailedError('writing entries to the datastore failed', { cause: err })
+      throw new StorageError(`writing to the datastore failed (${(err as Error)?.message ?? String(err)}): nothing of this write was stored; free disk space or fix the store, then put again`, { cause: err })
     }
-    if (last.seq > state.durableSeq) {
-      state.durableSeq = last.seq
-      state.durableHead = last.id
-    }
-    for (const e of entries) state.pending.delete(e.seq)
   }
 
   /** Records that entries up to `seq` were delivered; written with the next group commit. */

@@ -137,6 +137,11 @@ class Node extends TypedEventTarget<PipesNodeEvents> implements PipesNode, SyncH
     this.limits = { ...DEFAULT_SYNC_LIMITS, ...(init.syncLimits ?? {}) }
     const kv = kvOf(datastore)
     this.#committer = new GroupCommitter(kv)
+    this.#committer.onFailure((error) => {
+      this.dispatchEvent(new CustomEvent('storage-error', { detail: { error } }))
+      // peers resend what was rolled back
+      this.ctx.requestSync()
+    })
     const identities = new IdentityCache()
     identities.seed(this.identity)
     const stats = this.#stats
@@ -262,7 +267,7 @@ class Node extends TypedEventTarget<PipesNodeEvents> implements PipesNode, SyncH
       if (p instanceof PersistentPipeline) { gapBuffered += p.gapBuffered; gapDropped += p.gapDropped }
     }
     this.#stats.gapDropped = gapDropped
-    return this.#stats.snapshot({ gapBuffered, commits: this.#committer.stats.commits, commitOps: this.#committer.stats.ops })
+    return this.#stats.snapshot({ gapBuffered, commits: this.#committer.stats.commits, commitOps: this.#committer.stats.ops, storageErrors: this.#committer.stats.failed })
   }
 }
 

@@ -111,7 +111,8 @@ export class PersistentPipeline extends BasePipeline {
     if (this.closed || this.ctx.stopped) throw new NodeStoppedError(`put on "${this.name}"`)
     // called from afterOpen (part of the open) the log is already loaded
     if (this.#own === undefined) await this.#ready
-    this.#store.assertUsable()
+    // a backlog of commits holds writers back instead of growing in memory
+    await this.ctx.committer.room()
     const own = this.#own as OwnLog
     const put = await own.put(encode)
     this.ctx.stats.stored++
@@ -147,7 +148,6 @@ export class PersistentPipeline extends BasePipeline {
     this.checkPut(data)
     await this.#ready
     this.checkPut(data)
-    this.#store.assertUsable()
     const { seq, idHex, time } = await this.putEncoded((meta) => this.#codec.encode(data, meta))
     this.ctx.stats.put++
     return { data, sender: this.ctx.self, timestamp: time.time, id: idHex, pipeline: this.name, seq }
@@ -191,6 +191,7 @@ export class PersistentPipeline extends BasePipeline {
     await this.#delivery.done
     await this.#delivery.lock.run(() => {})
     await this.ctx.committer.flush()
+    this.#store.close()
   }
 
   // ---- input from the network -------------------------------------------
@@ -237,6 +238,8 @@ export class PersistentPipeline extends BasePipeline {
     const last = verified[verified.length - 1] as VerifiedEntry
     this.ctx.clock.observe({ time: last.entry.time, counter: last.entry.counter })
     this.ctx.stats.sync.entriesReceived += verified.length
+    // the next batch waits while commits are backed up: durability paces sync
+    await this.ctx.committer.room()
     return (await this.#ingest(verified, from)) !== 'reject'
   }
 
@@ -302,7 +305,10 @@ export class PersistentPipeline extends BasePipeline {
       this.#delivery.hold(state, batch.map(e => ({ seq: e.entry.seq, entry: e.entry, idHex: e.idHex, sender: e.sender })))
       this.#stored(batch)
       this.#delivery.pump()
-    }, () => {})
+    }, () => {
+      // the commit failed: the store rolled the author back (so resends are taken again),
+      // and the node counted it and raised `storage-error`
+    })
   }
 
   // ---- sync: serving -------------------------------------------------------
@@ -317,7 +323,7 @@ export class PersistentPipeline extends BasePipeline {
     this.#receipts.note(peer, heads)
   }
 
-  /** Resolves once every accepted entry is durable. */
+  /** Resolves once every entry accepted before the call is durable (or its commit failed); later writes do not hold it up. */
   async flush (): Promise<void> {
     await this.#ingestLock.run(() => {})
     await this.ctx.committer.flush()

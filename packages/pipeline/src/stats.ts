@@ -27,7 +27,7 @@ export class StatsBook {
     this.rejects[reason]++
   }
 
-  snapshot (extra: { gapBuffered: number, commits: number, commitOps: number }): NodeStats {
+  snapshot (extra: { gapBuffered: number, commits: number, commitOps: number, storageErrors: number }): NodeStats {
     const rejects = { ...this.rejects }
     return {
       put: this.put,
@@ -45,6 +45,7 @@ export class StatsBook {
       undecryptable: this.undecryptable,
       commits: extra.commits,
       commitOps: extra.commitOps,
+      storageErrors: extra.storageErrors,
       sync: { ...this.sync }
     }
   }

@@ -203,6 +203,8 @@ export interface NodeStats {
   /** Group commits: synced batches written and operations in them. */
   commits: number
   commitOps: number
+  /** Group commits that failed (disk full, I/O error); each also raised `storage-error`. */
+  storageErrors: number
   sync: SyncStats
 }
 
@@ -211,4 +213,12 @@ export interface PipesNodeEvents {
   receipt: CustomEvent<ReceiptDetail>
   fork: CustomEvent<ForkDetail>
   reject: CustomEvent<RejectDetail>
+  /** A commit to the datastore failed (disk full, I/O error); the logs were rolled back to what is on disk. */
+  'storage-error': CustomEvent<StorageErrorDetail>
+}
+
+/** Detail of a `storage-error` event. */
+export interface StorageErrorDetail {
+  /** What the datastore threw. */
+  error: unknown
 }
