@@ -44,6 +44,8 @@ export class OwnLog {
     this.#pipeline = pipeline
     this.#flags = flags
     this.state = store.ensure(ctx.self.publicKey)
+    // a bad record of ours is quarantined, never cut back: a new entry at its seq would fork our history
+    store.keep(this.state.authorHex)
     this.#nextSeq = this.state.seq + 1
     this.#lastId = this.state.head
     // a failed commit rolled our state back to what is durable: go on from there

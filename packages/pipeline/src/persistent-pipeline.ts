@@ -55,6 +55,11 @@ export class PersistentPipeline extends BasePipeline {
     this.#topic = topicFor(ctx.networkId, name)
     this.#rules = this.entryRules(FLAG_PERSISTENT, codec, true)
     this.#store = new EntryStore(ctx.kv, ctx.committer, name)
+    this.#store.onCorrupt = (_author, _seq, repaired) => {
+      ctx.stats.corruptRecords++
+      // peers hold what was cut back
+      if (repaired) ctx.requestSync()
+    }
     this.#gap = new GapBuffer()
     this.#receipts = new ReceiptBook(name, this, ctx)
     this.#delivery = new Delivery({

@@ -200,6 +200,13 @@ export interface NodeStats {
   controlDropped: number
   /** Entries whose payload could not be opened and were dropped. */
   undecryptable: number
+  /**
+   * Stored records found missing, undecodable or not matching their id on
+   * read. That author's delivery and serving stop before the record; its
+   * log is cut back there so sync fetches the rest from peers (our own log
+   * is only quarantined).
+   */
+  corruptRecords: number
   /** Group commits: synced batches written and operations in them. */
   commits: number
   commitOps: number
