@@ -3,7 +3,7 @@ import { decodeWire } from './entry-codec.js'
 import { StorageError, StoreFailedError } from './errors.js'
 import { AuthorHead } from './sync.pb.js'
 import type { GroupCommitter } from './group-commit.js'
-import type { Kv, KvOp } from './kv.js'
+import type { DurableStore, KvOp } from './kv.js'
 
 /** Record flag: the entry's own signature was checked (not only reached through the hash chain). */
 export const RECORD_SIGNATURE_CHECKED = 1
@@ -52,7 +52,7 @@ function seqKey (seq: number): string {
  * Keys: `/pipes/log/<pipeline hex>/{e/<author>/<seq>, h/<author>, d/<author>}`.
  */
 export class EntryStore {
-  readonly #kv: Kv
+  readonly #kv: DurableStore
   readonly #committer: GroupCommitter
   readonly #base: string
   readonly #authors = new Map<string, AuthorState>()
@@ -66,7 +66,7 @@ export class EntryStore {
   onCorrupt: (authorHex: string, seq: number, repaired: boolean) => void = () => {}
   readonly #unsubscribe: () => void
 
-  constructor (kv: Kv, committer: GroupCommitter, pipeline: string) {
+  constructor (kv: DurableStore, committer: GroupCommitter, pipeline: string) {
     this.#kv = kv
     this.#committer = committer
     this.#base = `/pipes/log/${toHex(utf8(pipeline))}`

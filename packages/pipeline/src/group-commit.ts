@@ -1,4 +1,4 @@
-import type { Kv, KvOp } from './kv.js'
+import type { DurableStore, KvOp } from './kv.js'
 
 interface Waiting {
   ops: KvOp[]
@@ -48,7 +48,7 @@ function bytesOf (ops: KvOp[]): number {
  * listeners synchronously so the logs roll back before anyone writes again.
  */
 export class GroupCommitter {
-  readonly #kv: Kv
+  readonly #kv: DurableStore
   readonly #limits: CommitLimits
   #queue: Waiting[] = []
   #queuedOps = 0
@@ -61,7 +61,7 @@ export class GroupCommitter {
   readonly #onFailure = new Set<(err: unknown) => void>()
   readonly stats: CommitStats = { commits: 0, ops: 0, failed: 0 }
 
-  constructor (kv: Kv, limits: Partial<CommitLimits> = {}) {
+  constructor (kv: DurableStore, limits: Partial<CommitLimits> = {}) {
     this.#kv = kv
     this.#limits = { ...DEFAULT_COMMIT_LIMITS, ...limits }
   }
@@ -136,7 +136,7 @@ export class GroupCommitter {
         const ops = group.length === 1 ? (group[0] as Waiting).ops : group.flatMap(w => w.ops)
         this.#writing = group[group.length - 1]
         try {
-          await this.#kv.write(ops)
+          await this.#kv.batch(ops, { sync: true })
         } catch (err) {
           this.#writing = undefined
           // what is queued behind a failed batch may build on it: fail it too

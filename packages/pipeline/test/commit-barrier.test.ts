@@ -1,7 +1,7 @@
 import { withTimeout } from '@pipes/testkit'
 import { afterEach, describe, expect, it } from 'vitest'
 import { GroupCommitter } from '../src/group-commit.js'
-import { kvOf } from '../src/kv.js'
+import { durableStoreOf as kvOf } from '../src/kv.js'
 import { levelStore, removeDir } from './helpers.js'
 
 describe('group commit: flush is a barrier, writers are held back', () => {

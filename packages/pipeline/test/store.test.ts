@@ -6,7 +6,7 @@ import { prepareEntry } from '../src/entry-builder.js'
 import { attachSignature, decodeWire, signingBytes } from '../src/entry-codec.js'
 import { EntryStore } from '../src/entry-store.js'
 import { GroupCommitter } from '../src/group-commit.js'
-import { kvOf } from '../src/kv.js'
+import { durableStoreOf as kvOf } from '../src/kv.js'
 import { levelStore, removeDir } from './helpers.js'
 import type { StoredEntry } from '../src/entry-store.js'
 import type { Datastore } from 'interface-datastore'
@@ -29,7 +29,7 @@ describe('group commit and entry store', () => {
     const { datastore, dir, close } = await levelStore()
     cleanup.push(async () => { await close(); await removeDir(dir) })
     const kv = kvOf(datastore)
-    expect(kv.synced).toBe(true)
+    expect(kv.durable).toBe(true)
     const committer = new GroupCommitter(kv)
     await Promise.all(Array.from({ length: 500 }, async (_, i) => { await committer.write([{ key: `/t/${String(i).padStart(4, '0')}`, value: new Uint8Array([i % 256]) }]) }))
     expect(committer.stats.ops).toBe(500)
@@ -41,7 +41,7 @@ describe('group commit and entry store', () => {
   it('a MemoryDatastore goes through its Datastore batch', async () => {
     const ds = new MemoryDatastore()
     const kv = kvOf(ds)
-    expect(kv.synced).toBe(false)
+    expect(kv.durable).toBe(false)
     const committer = new GroupCommitter(kv)
     await committer.write([{ key: '/x/1', value: new Uint8Array([1]) }, { key: '/x/2', value: new Uint8Array([2]) }])
     await committer.write([{ key: '/x/1' }])
