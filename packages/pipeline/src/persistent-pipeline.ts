@@ -1,7 +1,7 @@
 import { topicFor } from '@pipes/transport'
 import { BasePipeline } from './base-pipeline.js'
 import { NodeStoppedError } from './errors.js'
-import { sameBytes } from './bytes.js'
+import { ownBytes, sameBytes } from './bytes.js'
 import { Delivery, decodeStored, READ_CHUNK } from './delivery.js'
 import { decodeWire, FLAG_PERSISTENT } from './entry-codec.js'
 import { ENTRY_OVERHEAD_BYTES, checkEntryShape } from './entry-rules.js'
@@ -230,8 +230,10 @@ export class PersistentPipeline extends BasePipeline {
     if (wires.length === 0 || wires.length > limits.maxEntries) return refuse('sync-too-much')
     const now = Date.now()
     const run = []
-    for (const wire of wires) {
-      if (wire.length > this.#rules.maxPayloadBytes + ENTRY_OVERHEAD_BYTES) return refuse('too-large')
+    for (const framed of wires) {
+      if (framed.length > this.#rules.maxPayloadBytes + ENTRY_OVERHEAD_BYTES) return refuse('too-large')
+      // entries are views into their (up to 16 MiB) frame: copy, so what is kept (gap buffer, delivery) pins only itself
+      const wire = ownBytes(framed)
       const w = decodeWire(wire)
       if (w === undefined) return refuse('malformed')
       const bad = checkEntryShape(w.entry, this.#rules, now)
