@@ -45,3 +45,8 @@ export function utf8 (text: string): Uint8Array {
 export function pb (bytes: Uint8Array): Uint8Array<ArrayBuffer> {
   return bytes as Uint8Array<ArrayBuffer>
 }
+
+/** `bytes` itself when it owns its whole buffer, else a copy: what outlives a frame must not pin the frame. */
+export function ownBytes (bytes: Uint8Array): Uint8Array {
+  return bytes.byteOffset === 0 && bytes.byteLength === bytes.buffer.byteLength ? bytes : bytes.slice()
+}

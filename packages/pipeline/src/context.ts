@@ -1,7 +1,7 @@
 import type { GroupCommitter } from './group-commit.js'
 import type { HybridClock } from './hlc.js'
 import type { IdentityCache } from './identity-cache.js'
-import type { Kv } from './kv.js'
+import type { DurableStore } from './kv.js'
 import type { Publisher } from './publisher.js'
 import type { RejectReason } from './reject-reasons.js'
 import type { StatsBook } from './stats.js'
@@ -16,7 +16,7 @@ export interface NodeContext {
   readonly self: Identity
   readonly transport: Transport
   readonly networkId: string
-  readonly kv: Kv
+  readonly kv: DurableStore
   readonly committer: GroupCommitter
   readonly clock: HybridClock
   readonly identities: IdentityCache

@@ -1,8 +1,9 @@
-import { pb, toHex, utf8 } from './bytes.js'
-import { StoreFailedError } from './errors.js'
+import { pb, sameBytes, toHex, utf8 } from './bytes.js'
+import { decodeWire } from './entry-codec.js'
+import { StorageError, StoreFailedError } from './errors.js'
 import { AuthorHead } from './sync.pb.js'
 import type { GroupCommitter } from './group-commit.js'
-import type { Kv, KvOp } from './kv.js'
+import type { DurableStore, KvOp } from './kv.js'
 
 /** Record flag: the entry's own signature was checked (not only reached through the hash chain). */
 export const RECORD_SIGNATURE_CHECKED = 1
@@ -51,16 +52,56 @@ function seqKey (seq: number): string {
  * Keys: `/pipes/log/<pipeline hex>/{e/<author>/<seq>, h/<author>, d/<author>}`.
  */
 export class EntryStore {
-  readonly #kv: Kv
+  readonly #kv: DurableStore
   readonly #committer: GroupCommitter
   readonly #base: string
   readonly #authors = new Map<string, AuthorState>()
-  #failed: unknown
+  readonly #rolledBack = new Set<() => void>()
+  /** Bad records seen (`<author>/<seq>`), so each is reported once. */
+  readonly #quarantined = new Set<string>()
+  /** Authors whose log is never cut back for repair (our own: a new entry at a cut seq would fork our history). */
+  readonly #keep = new Set<string>()
+  readonly #repairing = new Set<string>()
+  /** Called once per bad record found (missing, undecodable, or not matching its id, seq or author). */
+  onCorrupt: (authorHex: string, seq: number, repaired: boolean) => void = () => {}
+  readonly #unsubscribe: () => void
 
-  constructor (kv: Kv, committer: GroupCommitter, pipeline: string) {
+  constructor (kv: DurableStore, committer: GroupCommitter, pipeline: string) {
     this.#kv = kv
     this.#committer = committer
     this.#base = `/pipes/log/${toHex(utf8(pipeline))}`
+    this.#unsubscribe = committer.onFailure(() => { this.#rollback() })
+  }
+
+  /**
+   * A commit failed, and with it every write queued behind it: what is in
+   * memory but not on disk is forgotten, so resends are taken again and the
+   * next append follows what is durable.
+   */
+  #rollback (): void {
+    for (const state of this.#authors.values()) {
+      if (state.seq === state.durableSeq) continue
+      state.seq = state.durableSeq
+      state.head = state.durableHead
+      state.pending.clear()
+    }
+    for (const fn of this.#rolledBack) fn()
+  }
+
+  /** Calls `fn` synchronously after a failed commit rolled the states back. */
+  onRollback (fn: () => void): void {
+    this.#rolledBack.add(fn)
+  }
+
+  /** Never cuts this author's log back when a record of it is bad (it is quarantined only). */
+  keep (authorHex: string): void {
+    this.#keep.add(authorHex)
+  }
+
+  /** Stops following the committer (the pipeline is closed). */
+  close (): void {
+    this.#unsubscribe()
+    this.#rolledBack.clear()
   }
 
   /** Loads heads and delivered watermarks. */
@@ -114,20 +155,13 @@ export class EntryStore {
     return state
   }
 
-  /** Throws when an earlier commit failed: the log in memory is ahead of the datastore. */
-  assertUsable (): void {
-    if (this.#failed !== undefined) {
-      throw new StoreFailedError('an earlier write to the datastore failed; this pipeline takes no more writes until the node is restarted', { cause: this.#failed })
-    }
-  }
-
   /**
    * Appends the author's next entries (consecutive, starting at `state.seq + 1`,
    * chain already checked). The state moves at once; the returned promise
-   * resolves when they are durable.
+   * resolves when they are durable, or rejects with a {@link StorageError}
+   * once the state is rolled back to what is durable.
    */
   async append (state: AuthorState, entries: StoredEntry[]): Promise<void> {
-    this.assertUsable()
     const first = entries[0]
     const last = entries[entries.length - 1]
     if (first === undefined || last === undefined) return
@@ -145,16 +179,16 @@ export class EntryStore {
     state.seq = last.seq
     state.head = last.id
     try {
-      await this.#committer.write(ops)
+      await this.#committer.write(ops, () => {
+        if (last.seq > state.durableSeq) {
+          state.durableSeq = last.seq
+          state.durableHead = last.id
+        }
+        for (const e of entries) state.pending.delete(e.seq)
+      })
     } catch (err) {
-      this.#failed ??= err
-      throw new StoreFailedError('writing entries to the datastore failed', { cause: err })
+      throw new StorageError(`writing to the datastore failed (${(err as Error)?.message ?? String(err)}): nothing of this write was stored; free disk space or fix the store, then put again`, { cause: err })
     }
-    if (last.seq > state.durableSeq) {
-      state.durableSeq = last.seq
-      state.durableHead = last.id
-    }
-    for (const e of entries) state.pending.delete(e.seq)
   }
 
   /** Records that entries up to `seq` were delivered; written with the next group commit. */
@@ -173,7 +207,14 @@ export class EntryStore {
     return found === undefined ? undefined : toHex(found.id)
   }
 
-  /** Durable entries of an author from `from` to `to` (inclusive), in seq order. */
+  /**
+   * Durable entries of an author from `from` to `to` (inclusive), in seq
+   * order, each checked against what it claims (its id re-hashed from the
+   * wire, its seq and author). A bad record ends the read there: the
+   * author's later entries are not delivered or served (quarantine), and the
+   * author's log is cut back to the last good entry so sync fetches the rest
+   * again from peers (repair).
+   */
   async read (state: AuthorState, from: number, to: number): Promise<StoredEntry[]> {
     const last = Math.min(to, state.durableSeq)
     if (from > last) return []
@@ -181,13 +222,58 @@ export class EntryStore {
     for (let seq = from; seq <= last; seq++) keys.push(this.#entryKey(state.authorHex, seq))
     const values = await this.#kv.getMany(keys)
     const out: StoredEntry[] = []
-    values.forEach((value, i) => {
-      if (value === undefined || value.length < 34) {
-        throw new StoreFailedError(`entry ${from + i} of author ${state.authorHex} is missing from the datastore although its head says it is there: the store is corrupt`)
+    for (let i = 0; i < values.length; i++) {
+      const seq = from + i
+      const e = checkRecord(state, seq, values[i])
+      if (e === undefined) {
+        this.#bad(state, seq, out[out.length - 1])
+        break
       }
-      out.push({ seq: from + i, checked: ((value[0] as number) & RECORD_SIGNATURE_CHECKED) !== 0, id: value.subarray(1, 33), wire: value.subarray(33) })
-    })
+      out.push(e)
+    }
     return out
+  }
+
+  #bad (state: AuthorState, seq: number, before: StoredEntry | undefined): void {
+    const key = `${state.authorHex}/${seq}`
+    const repair = !this.#keep.has(state.authorHex)
+    if (!this.#quarantined.has(key)) {
+      this.#quarantined.add(key)
+      this.onCorrupt(state.authorHex, seq, repair)
+    }
+    if (repair) void this.#cutBack(state, seq, before).catch(() => {})
+  }
+
+  /** Drops an author's records from `seq` on and moves its head to `seq - 1`, so sync refetches them. */
+  async #cutBack (state: AuthorState, seq: number, before: StoredEntry | undefined): Promise<void> {
+    if (this.#repairing.has(state.authorHex)) return
+    this.#repairing.add(state.authorHex)
+    try {
+      let prevId: Uint8Array | undefined = seq === 1 ? new Uint8Array(0) : before?.id
+      if (prevId === undefined) {
+        const [value] = await this.#kv.getMany([this.#entryKey(state.authorHex, seq - 1)])
+        const prev = checkRecord(state, seq - 1, value)
+        if (prev === undefined) {
+          // the one before is bad too: repair from there
+          this.#repairing.delete(state.authorHex)
+          this.#bad(state, seq - 1, undefined)
+          return
+        }
+        prevId = prev.id
+      }
+      // only cut a log that is all on disk and still reaches the bad record
+      if (state.seq !== state.durableSeq || state.durableSeq < seq) return
+      const top = state.durableSeq
+      state.seq = state.durableSeq = seq - 1
+      state.head = state.durableHead = prevId
+      const ops: KvOp[] = []
+      for (let s = seq; s <= top; s++) ops.push({ key: this.#entryKey(state.authorHex, s) })
+      ops.push({ key: `${this.#base}/h/${state.authorHex}`, value: AuthorHead.encode({ author: pb(state.author), seq: seq - 1, head: pb(prevId) }) })
+      for (let s = seq; s <= top; s++) this.#quarantined.delete(`${state.authorHex}/${s}`)
+      await this.#committer.write(ops)
+    } finally {
+      this.#repairing.delete(state.authorHex)
+    }
   }
 
   /** Marks a stored entry's signature as checked (after checking it when serving it). */
@@ -203,4 +289,14 @@ export class EntryStore {
   #entryKey (authorHex: string, seq: number): string {
     return `${this.#base}/e/${authorHex}/${seqKey(seq)}`
   }
+}
+
+/** The stored entry of a record if it is what it claims: its id is the hash of its wire, and the wire's seq and author match. */
+function checkRecord (state: AuthorState, seq: number, value: Uint8Array | undefined): StoredEntry | undefined {
+  if (value === undefined || value.length < 34) return undefined
+  const id = value.subarray(1, 33)
+  const wire = value.subarray(33)
+  const w = decodeWire(wire)
+  if (w === undefined || !sameBytes(w.id, id) || w.entry.seq !== seq || !sameBytes(w.entry.author, state.author)) return undefined
+  return { seq, checked: ((value[0] as number) & RECORD_SIGNATURE_CHECKED) !== 0, id, wire }
 }

@@ -45,6 +45,22 @@ export class StoreFailedError extends PipesError {
 }
 
 /**
+ * A write to the datastore failed (disk full, I/O error): nothing of this
+ * put was stored and the log in memory was rolled back to what is on disk.
+ * The node keeps running; a later put (once the disk has room) works.
+ */
+export class StorageError extends PipesError {
+  static override name = 'StorageError'
+  constructor (message: string, options?: { cause?: unknown }) { super('ERR_STORAGE', message, options) }
+}
+
+/** Signing one of our entries failed (the identity's `sign` threw): that put and the puts signed after it were not stored; put them again. */
+export class SigningError extends PipesError {
+  static override name = 'SigningError'
+  constructor (message: string, options?: { cause?: unknown }) { super('ERR_SIGNING_FAILED', message, options) }
+}
+
+/**
  * An encrypted entry names a key epoch this node holds no key for (yet).
  * Not an attack by itself: the key-grant may still be on its way. The
  * pipeline keeps the entry and delivers it once the key arrives.

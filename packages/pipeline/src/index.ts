@@ -33,16 +33,18 @@ export type { PipesNode, PipesNodeInit } from './node.js'
 export type {
   EncryptedPipeline, PointToPointPipeline,
   AddPacketListenerOptions, CreatePipelineOptions, ForkDetail, NodeStats, Packet, PacketListener, Pipeline,
-  PipelineEvents, PipelineKind, PipesNodeEvents, ReceiptDetail, RejectDetail, SyncStats
+  PipelineEvents, PipelineKind, PipesNodeEvents, ReceiptDetail, RejectDetail, StorageErrorDetail, SyncStats
 } from './types.js'
 export type { RejectReason } from './reject-reasons.js'
 export { REJECT_REASONS } from './reject-reasons.js'
 export { DEFAULT_SYNC_LIMITS } from './sync-session.js'
+export { datastoreDurableStore, durableStoreOf, levelDurableStore } from './kv.js'
+export type { DurableStore, KvOp } from './kv.js'
 export type { SyncLimits } from './sync-session.js'
 export type { BatchLimits } from './persistent-pipeline.js'
 export {
   InvalidPipelineArgumentError, InvalidPipelineNameError, InvalidSecureOptionError, KeyUnavailableError, MembershipError, NodeStoppedError,
-  PacketTooLargeError, PayloadAuthenticationError, PipelineExistsError, StoreFailedError
+  PacketTooLargeError, PayloadAuthenticationError, PipelineExistsError, SigningError, StorageError, StoreFailedError
 } from './errors.js'
 export { entryMessageId, ENTRY_VERSION, FLAG_ENCRYPTED, FLAG_PERSISTENT, FLAG_POINT_TO_POINT } from './entry-codec.js'
 export { attachEntrySignature, decodeEntry, encodeEntry, encodeUnsignedEntry, entrySigningBytes } from './entry-api.js'

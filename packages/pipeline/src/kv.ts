@@ -1,4 +1,5 @@
 import { Key } from 'interface-datastore'
+import { InvalidPipelineArgumentError } from './errors.js'
 import type { Datastore } from 'interface-datastore'
 
 /** One write of a group commit; no `value` deletes the key. */
@@ -8,15 +9,16 @@ export interface KvOp {
 }
 
 /**
- * The few storage operations the entry store needs, over any Datastore.
- * A LevelDatastore (recognised by its `db`) is used directly so that a
- * group commit is one synced LevelDB batch and reads are one `getMany`.
+ * The storage seam of a node: the few operations its logs need, with a
+ * durable batch. Implement it to put Pipes on another store (IndexedDB in
+ * a browser); `levelDurableStore` and `datastoreDurableStore` adapt the
+ * interface-datastore stores.
  */
-export interface Kv {
-  /** True when `write` is flushed to stable storage (fsync) before it resolves. */
-  readonly synced: boolean
-  /** Writes every op atomically. */
-  write (ops: KvOp[]): Promise<void>
+export interface DurableStore {
+  /** True when `batch(ops, { sync: true })` reaches stable storage (fsync) before it resolves. */
+  readonly durable: boolean
+  /** Writes every op atomically; with `sync`, resolves only once they are on stable storage (where `durable`). */
+  batch (ops: KvOp[], options: { sync: boolean }): Promise<void>
   /** Values of the keys, undefined where absent. */
   getMany (keys: string[]): Promise<Array<Uint8Array | undefined>>
   /** Every key and value under a prefix, in key order. */
@@ -47,18 +49,18 @@ function levelOf (datastore: Datastore): LevelLike | undefined {
   return candidate as LevelLike
 }
 
-class LevelKv implements Kv {
-  readonly synced = true
+class LevelStore implements DurableStore {
+  readonly durable = true
   readonly #db: LevelLike
   constructor (db: LevelLike) { this.#db = db }
 
-  async write (ops: KvOp[]): Promise<void> {
+  async batch (ops: KvOp[], options: { sync: boolean }): Promise<void> {
     const batch = this.#db.batch()
     for (const op of ops) {
       if (op.value === undefined) batch.del(op.key)
       else batch.put(op.key, op.value)
     }
-    await batch.write({ sync: true })
+    await batch.write({ sync: options.sync })
   }
 
   async getMany (keys: string[]): Promise<Array<Uint8Array | undefined>> {
@@ -74,12 +76,12 @@ class LevelKv implements Kv {
   }
 }
 
-class DatastoreKv implements Kv {
-  readonly synced = false
+class DatastoreStore implements DurableStore {
+  readonly durable = false
   readonly #ds: Datastore
   constructor (ds: Datastore) { this.#ds = ds }
 
-  async write (ops: KvOp[]): Promise<void> {
+  async batch (ops: KvOp[], _options: { sync: boolean }): Promise<void> {
     const batch = this.#ds.batch()
     for (const op of ops) {
       if (op.value === undefined) batch.delete(new Key(op.key, false))
@@ -110,8 +112,28 @@ class DatastoreKv implements Kv {
   }
 }
 
-/** The Kv view of a datastore. */
-export function kvOf (datastore: Datastore): Kv {
+/**
+ * A datastore-level `LevelDatastore` (opened) as a durable store: a batch is
+ * one LevelDB batch written with `sync`, reads are one `getMany`. Throws when
+ * `datastore` has no LevelDB inside (a wrapper: pass the LevelDatastore it wraps).
+ */
+export function levelDurableStore (datastore: Datastore): DurableStore {
   const level = levelOf(datastore)
-  return level === undefined ? new DatastoreKv(datastore) : new LevelKv(level)
+  if (level === undefined) throw new InvalidPipelineArgumentError('levelDurableStore: the datastore has no LevelDB `db` (is it a wrapper? pass the LevelDatastore itself, opened)')
+  return new LevelStore(level)
+}
+
+/** Any interface-datastore `Datastore` (MemoryDatastore, …) as a store whose batches are not fsynced (`durable: false`). */
+export function datastoreDurableStore (datastore: Datastore): DurableStore {
+  return new DatastoreStore(datastore)
+}
+
+/**
+ * What `createPipesNode({ datastore })` uses: a LevelDatastore (recognised
+ * by its LevelDB `db`) through `levelDurableStore`, any other datastore
+ * through `datastoreDurableStore`. Pass `store` instead to choose.
+ */
+export function durableStoreOf (datastore: Datastore): DurableStore {
+  const level = levelOf(datastore)
+  return level === undefined ? new DatastoreStore(datastore) : new LevelStore(level)
 }

@@ -4,7 +4,8 @@ import { InvalidPipelineArgumentError, InvalidPipelineNameError, NodeStoppedErro
 import { GroupCommitter } from './group-commit.js'
 import { HybridClock } from './hlc.js'
 import { IdentityCache } from './identity-cache.js'
-import { kvOf } from './kv.js'
+import { durableStoreOf } from './kv.js'
+import type { DurableStore } from './kv.js'
 import { LivePipeline } from './live-pipeline.js'
 import { PersistentPipeline } from './persistent-pipeline.js'
 import { EncryptedPipelineImpl } from './secure/encrypted-pipeline.js'
@@ -45,8 +46,18 @@ export interface PipesNodeInit {
   identity: LocalIdentity
   /** The network this node is on (built with `createTransport({ messageId: entryMessageId })`). Started or not: the node works offline. */
   transport: Transport
-  /** Where persistent pipelines keep their logs: an opened datastore-level `LevelDatastore` in Node, `MemoryDatastore` in tests. The node never closes it. */
-  datastore: Datastore
+  /**
+   * Where persistent pipelines keep their logs: an opened datastore-level
+   * `LevelDatastore` in Node (written with fsync), `MemoryDatastore` in
+   * tests. The node never closes it. Give either this or `store`.
+   */
+  datastore?: Datastore
+  /**
+   * The storage seam itself, instead of `datastore`: `levelDurableStore(ds)`
+   * (fails loudly if `ds` has no LevelDB, so a wrapper cannot silently lose
+   * fsync), `datastoreDurableStore(ds)`, or an own implementation (IndexedDB).
+   */
+  store?: DurableStore
   /** How often each peer is synced, in ms; default 30 s (sessions also run on every connection and on gaps). */
   syncIntervalMs?: number
   /**
@@ -125,18 +136,25 @@ class Node extends TypedEventTarget<PipesNodeEvents> implements PipesNode, SyncH
   constructor (init: PipesNodeInit) {
     super()
     if (init === null || typeof init !== 'object') throw new InvalidPipelineArgumentError('createPipesNode needs { identity, transport, datastore }')
-    const { identity, transport, datastore } = init
+    const { identity, transport, datastore, store } = init
     if (identity === null || typeof identity !== 'object' || typeof identity.sign !== 'function') throw new InvalidPipelineArgumentError('createPipesNode: identity must be a LocalIdentity (from generateIdentity or loadKeyFile)')
     if (transport === null || typeof transport !== 'object' || typeof transport.subscribe !== 'function') throw new InvalidPipelineArgumentError('createPipesNode: transport must be a Transport from createTransport')
-    if (datastore === null || typeof datastore !== 'object' || typeof datastore.batch !== 'function') throw new InvalidPipelineArgumentError('createPipesNode: datastore must be an interface-datastore Datastore (LevelDatastore, MemoryDatastore)')
+    if ((datastore === undefined) === (store === undefined)) throw new InvalidPipelineArgumentError('createPipesNode: give exactly one of datastore (a LevelDatastore or MemoryDatastore) and store (a DurableStore)')
+    if (datastore !== undefined && (datastore === null || typeof datastore !== 'object' || typeof datastore.batch !== 'function')) throw new InvalidPipelineArgumentError('createPipesNode: datastore must be an interface-datastore Datastore (LevelDatastore, MemoryDatastore)')
+    if (store !== undefined && (store === null || typeof store !== 'object' || typeof store.batch !== 'function' || typeof store.getMany !== 'function' || typeof store.scan !== 'function')) throw new InvalidPipelineArgumentError('createPipesNode: store must be a DurableStore (batch, getMany, scan), e.g. levelDurableStore(datastore)')
     const syncIntervalMs = positive(init.syncIntervalMs, DEFAULT_SYNC_INTERVAL_MS, 'syncIntervalMs')
     const maxClockSkewMs = positive(init.maxClockSkewMs, DEFAULT_MAX_CLOCK_SKEW_MS, 'maxClockSkewMs')
     const maxInFlight = positive(init.maxPublishInFlight, 64, 'maxPublishInFlight')
     this.networkId = init.networkId ?? transport.network.id
     this.identity = identity.public()
     this.limits = { ...DEFAULT_SYNC_LIMITS, ...(init.syncLimits ?? {}) }
-    const kv = kvOf(datastore)
+    const kv = store ?? durableStoreOf(datastore as Datastore)
     this.#committer = new GroupCommitter(kv)
+    this.#committer.onFailure((error) => {
+      this.dispatchEvent(new CustomEvent('storage-error', { detail: { error } }))
+      // peers resend what was rolled back
+      this.ctx.requestSync()
+    })
     const identities = new IdentityCache()
     identities.seed(this.identity)
     const stats = this.#stats
@@ -262,7 +280,7 @@ class Node extends TypedEventTarget<PipesNodeEvents> implements PipesNode, SyncH
       if (p instanceof PersistentPipeline) { gapBuffered += p.gapBuffered; gapDropped += p.gapDropped }
     }
     this.#stats.gapDropped = gapDropped
-    return this.#stats.snapshot({ gapBuffered, commits: this.#committer.stats.commits, commitOps: this.#committer.stats.ops })
+    return this.#stats.snapshot({ gapBuffered, commits: this.#committer.stats.commits, commitOps: this.#committer.stats.ops, storageErrors: this.#committer.stats.failed })
   }
 }
 

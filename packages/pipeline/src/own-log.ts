@@ -1,4 +1,5 @@
 import { toHex } from './bytes.js'
+import { SigningError, StorageError } from './errors.js'
 import { decodeWire } from './entry-codec.js'
 import { prepareEntry, signEntry } from './entry-builder.js'
 import type { NodeContext } from './context.js'
@@ -30,6 +31,12 @@ export class OwnLog {
   /** Our entry ids, index seq - 1. */
   readonly ids: string[] = []
   readonly #seqOf = new Map<string, number>()
+  /**
+   * Seqs the log was rewound to (a signing or a commit failed), in order:
+   * a put that took its seq before rewind i and has a seq at or above
+   * `#rewinds[i]` chains onto an entry that will never exist and fails.
+   */
+  readonly #rewinds: Array<{ seq: number, err: unknown }> = []
 
   constructor (ctx: NodeContext, store: EntryStore, pipeline: string, flags: number) {
     this.#ctx = ctx
@@ -37,8 +44,32 @@ export class OwnLog {
     this.#pipeline = pipeline
     this.#flags = flags
     this.state = store.ensure(ctx.self.publicKey)
+    // a bad record of ours is quarantined, never cut back: a new entry at its seq would fork our history
+    store.keep(this.state.authorHex)
     this.#nextSeq = this.state.seq + 1
     this.#lastId = this.state.head
+    // a failed commit rolled our state back to what is durable: go on from there
+    store.onRollback(() => { this.#rewind(this.state.seq + 1, this.state.head, new StorageError('an earlier write to the datastore failed, and this put was queued behind it: it was not stored; put it again')) })
+  }
+
+  /** Forgets every put from `seq` on: the next put takes `seq`, chained on `prev`. */
+  #rewind (seq: number, prev: Uint8Array, err: unknown): void {
+    if (seq >= this.#nextSeq) return
+    this.#rewinds.push({ seq, err })
+    this.#nextSeq = seq
+    this.#lastId = prev
+    for (const [s, w] of this.#signed) {
+      if (s >= seq) { this.#signed.delete(s); w.reject(err) }
+    }
+  }
+
+  /** The error of a rewind since `since` that cut off `seq`, if any. */
+  #cutOff (since: number, seq: number): unknown {
+    for (let i = since; i < this.#rewinds.length; i++) {
+      const r = this.#rewinds[i] as { seq: number, err: unknown }
+      if (r.seq <= seq) return r.err
+    }
+    return undefined
   }
 
   /** Loads our ids (for receipts) and the clock's last reading. */
@@ -73,21 +104,28 @@ export class OwnLog {
   /** Builds (payload from `encode`, given the seq), signs and durably appends one entry; resolves once durable. */
   async put (encode: (meta: PayloadMeta) => EncodedPayload): Promise<OwnPut> {
     const seq = this.#nextSeq
+    const prev = this.#lastId
+    const era = this.#rewinds.length
     const encoded = encode({ author: this.state.author, seq })
     this.#nextSeq++
     const time = this.#ctx.clock.tick()
     const prepared = prepareEntry(this.#ctx.identity, {
-      network: this.#ctx.networkId, pipeline: this.#pipeline, seq, prev: this.#lastId, time, flags: this.#flags, keyEpoch: encoded.keyEpoch, payload: encoded.payload
+      network: this.#ctx.networkId, pipeline: this.#pipeline, seq, prev, time, flags: this.#flags, keyEpoch: encoded.keyEpoch, payload: encoded.payload
     })
     this.#lastId = prepared.id
     let wire: Uint8Array
     try {
       wire = await signEntry(this.#ctx.identity, prepared)
     } catch (err) {
-      // a seq with no entry would stall every later put: fail the log
-      this.#failFrom(seq, err)
-      throw err
+      // a seq with no entry would stall every later put: rewind to it, so the next put takes it
+      const failed = new SigningError(`signing entry ${seq} of pipeline "${this.#pipeline}" failed (${(err as Error)?.message ?? String(err)}): it was not stored; puts signed after it fail too, later puts work`, { cause: err })
+      const cut = this.#cutOff(era, seq)
+      if (cut !== undefined) throw cut
+      this.#rewind(seq, prev, new SigningError(`signing an earlier entry of pipeline "${this.#pipeline}" failed, and this put was chained on it: it was not stored; put it again`, { cause: err }))
+      throw failed
     }
+    const cut = this.#cutOff(era, seq)
+    if (cut !== undefined) throw cut
     const durable = new Promise<void>((resolve, reject) => {
       this.#signed.set(seq, { entry: { seq, id: prepared.id, wire, checked: true, idHex: prepared.idHex }, resolve, reject })
     })
@@ -100,12 +138,6 @@ export class OwnLog {
   #addId (seq: number, idHex: string): void {
     this.ids[seq - 1] = idHex
     this.#seqOf.set(idHex, seq)
-  }
-
-  #failFrom (seq: number, err: unknown): void {
-    for (const [s, w] of this.#signed) {
-      if (s > seq) { this.#signed.delete(s); w.reject(err) }
-    }
   }
 
   /** Appends every signed entry that is next in line, as one batch. */

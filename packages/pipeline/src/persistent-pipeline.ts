@@ -1,7 +1,7 @@
 import { topicFor } from '@pipes/transport'
 import { BasePipeline } from './base-pipeline.js'
 import { NodeStoppedError } from './errors.js'
-import { sameBytes } from './bytes.js'
+import { ownBytes, sameBytes } from './bytes.js'
 import { Delivery, decodeStored, READ_CHUNK } from './delivery.js'
 import { decodeWire, FLAG_PERSISTENT } from './entry-codec.js'
 import { ENTRY_OVERHEAD_BYTES, checkEntryShape } from './entry-rules.js'
@@ -55,6 +55,11 @@ export class PersistentPipeline extends BasePipeline {
     this.#topic = topicFor(ctx.networkId, name)
     this.#rules = this.entryRules(FLAG_PERSISTENT, codec, true)
     this.#store = new EntryStore(ctx.kv, ctx.committer, name)
+    this.#store.onCorrupt = (_author, _seq, repaired) => {
+      ctx.stats.corruptRecords++
+      // peers hold what was cut back
+      if (repaired) ctx.requestSync()
+    }
     this.#gap = new GapBuffer()
     this.#receipts = new ReceiptBook(name, this, ctx)
     this.#delivery = new Delivery({
@@ -111,7 +116,8 @@ export class PersistentPipeline extends BasePipeline {
     if (this.closed || this.ctx.stopped) throw new NodeStoppedError(`put on "${this.name}"`)
     // called from afterOpen (part of the open) the log is already loaded
     if (this.#own === undefined) await this.#ready
-    this.#store.assertUsable()
+    // a backlog of commits holds writers back instead of growing in memory
+    await this.ctx.committer.room()
     const own = this.#own as OwnLog
     const put = await own.put(encode)
     this.ctx.stats.stored++
@@ -147,7 +153,6 @@ export class PersistentPipeline extends BasePipeline {
     this.checkPut(data)
     await this.#ready
     this.checkPut(data)
-    this.#store.assertUsable()
     const { seq, idHex, time } = await this.putEncoded((meta) => this.#codec.encode(data, meta))
     this.ctx.stats.put++
     return { data, sender: this.ctx.self, timestamp: time.time, id: idHex, pipeline: this.name, seq }
@@ -191,6 +196,7 @@ export class PersistentPipeline extends BasePipeline {
     await this.#delivery.done
     await this.#delivery.lock.run(() => {})
     await this.ctx.committer.flush()
+    this.#store.close()
   }
 
   // ---- input from the network -------------------------------------------
@@ -224,8 +230,10 @@ export class PersistentPipeline extends BasePipeline {
     if (wires.length === 0 || wires.length > limits.maxEntries) return refuse('sync-too-much')
     const now = Date.now()
     const run = []
-    for (const wire of wires) {
-      if (wire.length > this.#rules.maxPayloadBytes + ENTRY_OVERHEAD_BYTES) return refuse('too-large')
+    for (const framed of wires) {
+      if (framed.length > this.#rules.maxPayloadBytes + ENTRY_OVERHEAD_BYTES) return refuse('too-large')
+      // entries are views into their (up to 16 MiB) frame: copy, so what is kept (gap buffer, delivery) pins only itself
+      const wire = ownBytes(framed)
       const w = decodeWire(wire)
       if (w === undefined) return refuse('malformed')
       const bad = checkEntryShape(w.entry, this.#rules, now)
@@ -237,6 +245,8 @@ export class PersistentPipeline extends BasePipeline {
     const last = verified[verified.length - 1] as VerifiedEntry
     this.ctx.clock.observe({ time: last.entry.time, counter: last.entry.counter })
     this.ctx.stats.sync.entriesReceived += verified.length
+    // the next batch waits while commits are backed up: durability paces sync
+    await this.ctx.committer.room()
     return (await this.#ingest(verified, from)) !== 'reject'
   }
 
@@ -302,7 +312,10 @@ export class PersistentPipeline extends BasePipeline {
       this.#delivery.hold(state, batch.map(e => ({ seq: e.entry.seq, entry: e.entry, idHex: e.idHex, sender: e.sender })))
       this.#stored(batch)
       this.#delivery.pump()
-    }, () => {})
+    }, () => {
+      // the commit failed: the store rolled the author back (so resends are taken again),
+      // and the node counted it and raised `storage-error`
+    })
   }
 
   // ---- sync: serving -------------------------------------------------------
@@ -317,7 +330,7 @@ export class PersistentPipeline extends BasePipeline {
     this.#receipts.note(peer, heads)
   }
 
-  /** Resolves once every accepted entry is durable. */
+  /** Resolves once every entry accepted before the call is durable (or its commit failed); later writes do not hold it up. */
   async flush (): Promise<void> {
     await this.#ingestLock.run(() => {})
     await this.ctx.committer.flush()

@@ -16,6 +16,8 @@ export class StatsBook {
   controlDropped = 0
   /** Entries whose payload could not be opened and were dropped. */
   undecryptable = 0
+  /** Stored records found missing, undecodable or not matching their id (quarantined; others' are repaired from peers). */
+  corruptRecords = 0
   readonly rejects: Record<RejectReason, number>
   readonly sync: SyncStats = { sessions: 0, failed: 0, refused: 0, batchesSent: 0, batchesReceived: 0, entriesSent: 0, entriesReceived: 0 }
 
@@ -27,7 +29,7 @@ export class StatsBook {
     this.rejects[reason]++
   }
 
-  snapshot (extra: { gapBuffered: number, commits: number, commitOps: number }): NodeStats {
+  snapshot (extra: { gapBuffered: number, commits: number, commitOps: number, storageErrors: number }): NodeStats {
     const rejects = { ...this.rejects }
     return {
       put: this.put,
@@ -43,8 +45,10 @@ export class StatsBook {
       listenerErrors: this.listenerErrors,
       controlDropped: this.controlDropped,
       undecryptable: this.undecryptable,
+      corruptRecords: this.corruptRecords,
       commits: extra.commits,
       commitOps: extra.commitOps,
+      storageErrors: extra.storageErrors,
       sync: { ...this.sync }
     }
   }

@@ -200,9 +200,18 @@ export interface NodeStats {
   controlDropped: number
   /** Entries whose payload could not be opened and were dropped. */
   undecryptable: number
+  /**
+   * Stored records found missing, undecodable or not matching their id on
+   * read. That author's delivery and serving stop before the record; its
+   * log is cut back there so sync fetches the rest from peers (our own log
+   * is only quarantined).
+   */
+  corruptRecords: number
   /** Group commits: synced batches written and operations in them. */
   commits: number
   commitOps: number
+  /** Group commits that failed (disk full, I/O error); each also raised `storage-error`. */
+  storageErrors: number
   sync: SyncStats
 }
 
@@ -211,4 +220,12 @@ export interface PipesNodeEvents {
   receipt: CustomEvent<ReceiptDetail>
   fork: CustomEvent<ForkDetail>
   reject: CustomEvent<RejectDetail>
+  /** A commit to the datastore failed (disk full, I/O error); the logs were rolled back to what is on disk. */
+  'storage-error': CustomEvent<StorageErrorDetail>
+}
+
+/** Detail of a `storage-error` event. */
+export interface StorageErrorDetail {
+  /** What the datastore threw. */
+  error: unknown
 }

@@ -1,15 +1,25 @@
 import { MemoryDatastore } from 'datastore-core'
 import { Key } from 'interface-datastore'
 import { afterEach, describe, expect, it } from 'vitest'
+import { generateIdentity } from '@pipes/identity'
+import { prepareEntry } from '../src/entry-builder.js'
+import { attachSignature, decodeWire, signingBytes } from '../src/entry-codec.js'
 import { EntryStore } from '../src/entry-store.js'
 import { GroupCommitter } from '../src/group-commit.js'
-import { kvOf } from '../src/kv.js'
+import { durableStoreOf as kvOf } from '../src/kv.js'
 import { levelStore, removeDir } from './helpers.js'
 import type { StoredEntry } from '../src/entry-store.js'
 import type { Datastore } from 'interface-datastore'
 
-const author = new Uint8Array(32).fill(1)
-const entry = (seq: number): StoredEntry => ({ seq, id: new Uint8Array(32).fill(seq), wire: new TextEncoder().encode(`entry-${seq}`), checked: seq % 2 === 0 })
+const writer = generateIdentity('writer')
+const author = writer.publicKey
+const ids: string[] = []
+/** A real entry of `writer` (reads check the id against the wire), payload `entry-<seq>`. */
+const entry = (seq: number): StoredEntry => {
+  const prepared = prepareEntry(writer, { network: 'n', pipeline: 'a/b c', seq, prev: new Uint8Array(0), time: { time: 1000 + seq, counter: 0 }, flags: 1, keyEpoch: 0, payload: new TextEncoder().encode(`entry-${seq}`) })
+  ids[seq] = prepared.idHex
+  return { seq, id: prepared.id, wire: attachSignature(prepared.unsigned, writer.signSync(signingBytes(prepared.unsigned))), checked: seq % 2 === 0 }
+}
 
 describe('group commit and entry store', () => {
   const cleanup: Array<() => Promise<void>> = []
@@ -19,7 +29,7 @@ describe('group commit and entry store', () => {
     const { datastore, dir, close } = await levelStore()
     cleanup.push(async () => { await close(); await removeDir(dir) })
     const kv = kvOf(datastore)
-    expect(kv.synced).toBe(true)
+    expect(kv.durable).toBe(true)
     const committer = new GroupCommitter(kv)
     await Promise.all(Array.from({ length: 500 }, async (_, i) => { await committer.write([{ key: `/t/${String(i).padStart(4, '0')}`, value: new Uint8Array([i % 256]) }]) }))
     expect(committer.stats.ops).toBe(500)
@@ -31,7 +41,7 @@ describe('group commit and entry store', () => {
   it('a MemoryDatastore goes through its Datastore batch', async () => {
     const ds = new MemoryDatastore()
     const kv = kvOf(ds)
-    expect(kv.synced).toBe(false)
+    expect(kv.durable).toBe(false)
     const committer = new GroupCommitter(kv)
     await committer.write([{ key: '/x/1', value: new Uint8Array([1]) }, { key: '/x/2', value: new Uint8Array([2]) }])
     await committer.write([{ key: '/x/1' }])
@@ -49,7 +59,7 @@ describe('group commit and entry store', () => {
     await expect(store.append(state, [entry(5)])).rejects.toMatchObject({ code: 'ERR_STORE_FAILED' })
     await store.markDelivered(state, 2)
     expect(state).toMatchObject({ seq: 3, durableSeq: 3, delivered: 2 })
-    expect(await store.idAt(state, 2)).toBe('02'.repeat(32))
+    expect(await store.idAt(state, 2)).toBe(ids[2])
 
     const again = new EntryStore(kv, new GroupCommitter(kv), 'a/b c')
     await again.open()
@@ -58,7 +68,7 @@ describe('group commit and entry store', () => {
     const read = await again.read(reloaded as NonNullable<typeof reloaded>, 1, 10)
     expect(read.map(e => e.seq)).toEqual([1, 2, 3])
     expect(read.map(e => e.checked)).toEqual([false, true, false])
-    expect(new TextDecoder().decode(read[2]?.wire)).toBe('entry-3')
+    expect(new TextDecoder().decode(decodeWire(read[2]?.wire as Uint8Array)?.entry.payload)).toBe('entry-3')
     // another pipeline's log is separate
     const other = new EntryStore(kv, new GroupCommitter(kv), 'other')
     await other.open()

@@ -35,9 +35,14 @@ export interface MembershipStats {
 }
 
 interface Applied { input: ControlInput, authorHex: string, record: ControlRecord }
+/** A control record kept before the genesis: not parsed until the genesis names the admins. */
+interface Waiting { input: ControlInput, authorHex: string, record: undefined }
 
 /** Most control records kept while the genesis is unknown; past it `apply` answers `deferred` and keeps nothing. */
 const MAX_PENDING = 1024
+
+/** Most payload bytes of control records kept while the genesis is unknown. */
+const MAX_PENDING_BYTES = 4 * 1024 * 1024
 
 interface HeldKey {
   /** Id of the record that granted it. */
@@ -67,7 +72,8 @@ export class Membership implements Keyring {
   readonly #ownerHex: string
   readonly #scope: KeyScope
   readonly #records = new Map<string, Applied>()
-  readonly #pending = new Map<string, Applied>()
+  readonly #pending = new Map<string, Waiting>()
+  #pendingBytes = 0
   readonly #dropped = new Set<string>()
   readonly #keys = new Map<number, HeldKey[]>()
   readonly #identities = new Map<string, Identity>()
@@ -139,9 +145,12 @@ export class Membership implements Keyring {
     if (this.#genesis === undefined) {
       if (record.type === 'genesis' && authorHex === this.#ownerHex) return await this.#start(applied)
       if (record.type === 'genesis') return this.#drop(input.id, 'not-admin')
-      // admins are named by the genesis: wait for it (bounded: past the bound the caller applies it again later)
-      if (this.#pending.size >= MAX_PENDING) return 'deferred'
-      this.#pending.set(input.id, applied)
+      // admins are named by the genesis: wait for it, bounded in count and bytes (past the
+      // bound the caller applies it again later); kept as a copied payload, not as the parsed
+      // record, so it pins neither its frame nor the parse
+      if (this.#pending.size >= MAX_PENDING || this.#pendingBytes + input.payload.length > MAX_PENDING_BYTES) return 'deferred'
+      this.#pending.set(input.id, { input: { ...input, payload: input.payload.slice() }, authorHex, record: undefined })
+      this.#pendingBytes += input.payload.length
       return 'pending'
     }
     const outcome = await this.#classify(applied)
@@ -156,7 +165,14 @@ export class Membership implements Keyring {
     this.#accept(genesis)
     const waiting = [...this.#pending.values()]
     this.#pending.clear()
-    for (const p of waiting) await this.#classify(p)
+    this.#pendingBytes = 0
+    for (const p of waiting) {
+      // parsed only now, and only an admin's
+      if (!this.#admins.has(p.authorHex)) { this.#drop(p.input.id, 'not-admin'); continue }
+      const record = decodeControlRecord(p.input.payload)
+      if (record === undefined) { this.#drop(p.input.id, 'malformed'); continue }
+      await this.#classify({ input: p.input, authorHex: p.authorHex, record })
+    }
     this.#fold()
     return 'applied'
   }

@@ -1,0 +1,71 @@
+import { generateIdentity, utf8Encode } from '@pipes/identity'
+import { waitFor } from '@pipes/testkit'
+import { afterEach, describe, expect, it } from 'vitest'
+import { Membership } from '../src/secure/index.js'
+import { enc, networkId, startNode } from './helpers.js'
+import { RecordClock, scope } from './secure/helpers.js'
+import type { Packet } from '../src/index.js'
+import type { PersistentPipeline } from '../src/persistent-pipeline.js'
+import type { TestNode } from './helpers.js'
+
+const limits = { maxEntries: 512, maxBytes: 1024 * 1024 }
+
+describe('what a node keeps does not pin the frame it came in', () => {
+  const nodes: TestNode[] = []
+  afterEach(async () => { for (const n of nodes.splice(0)) await n.stop() })
+
+  it('entries of a sync batch are copied out of their frame before they are held for delivery or a gap', async () => {
+    const network = networkId('buf')
+    const a = await startNode({ network, name: 'a', online: false })
+    const b = await startNode({ network, name: 'b', online: false })
+    nodes.push(a, b)
+    const pa = a.node.createPipeline({ name: 'room', persistent: true }) as unknown as PersistentPipeline
+    const pb = b.node.createPipeline({ name: 'room', persistent: true }) as unknown as PersistentPipeline
+    for (const t of ['one', 'two', 'three']) await pb.putPacket(enc(t))
+    const wires: Uint8Array[] = []
+    for await (const batch of pb.missingFor([], limits, 'test')) wires.push(...batch)
+    expect(wires).toHaveLength(3)
+
+    // one 4 MiB frame holding the three entries, as the sync stream hands them over
+    const frame = new Uint8Array(4 * 1024 * 1024)
+    let at = 1024
+    const views = wires.map(w => {
+      frame.set(w, at)
+      const view = frame.subarray(at, at + w.length)
+      at += w.length + 1024
+      return view
+    })
+    const got: Packet[] = []
+    pa.addPacketListener(p => { got.push(p) })
+    await pa.ready()
+    // the last two first: they wait in the gap buffer, then the first fills the gap
+    expect(await pa.ingestBatch(views.slice(1), b.transport.peerId, limits)).toBe(true)
+    expect(await pa.ingestBatch(views.slice(0, 1), b.transport.peerId, limits)).toBe(true)
+    await pa.flush()
+    await waitFor(() => got.length === 3, { timeout: 10_000, message: 'the three entries delivered' })
+    expect(got.map(p => new TextDecoder().decode(p.data))).toEqual(['one', 'two', 'three'])
+    // delivered from memory: each payload is a view into its own small copy, not the 4 MiB frame
+    for (const p of got) expect(p.data.buffer.byteLength).toBeLessThan(64 * 1024)
+  }, 30_000)
+})
+
+describe('control records that arrive before the genesis', () => {
+  it('are kept within a byte bound (past it: deferred), and only admins\' are used once the genesis comes', async () => {
+    const owner = generateIdentity('owner')
+    const member = generateIdentity('member')
+    const stranger = generateIdentity('stranger')
+    const view = new Membership(member, owner.publicKey, scope)
+    const clock = new RecordClock()
+    // well-formed grant records carrying 512 KiB of padding each, from someone who is not an admin
+    const padded = utf8Encode(JSON.stringify({ v: 1, type: 'grant', epoch: 1, grants: [], pad: 'x'.repeat(512 * 1024) }))
+    const outcomes: string[] = []
+    for (let i = 0; i < 16; i++) outcomes.push(await view.apply(clock.next(stranger.publicKey, padded)))
+    expect(outcomes.filter(o => o === 'pending').length).toBeLessThanOrEqual(8)
+    expect(outcomes).toContain('deferred')
+    // the genesis comes: the stranger's records are dropped, not applied
+    const genesis = new Membership(owner, owner.publicKey, scope).genesisRecord([member.public()])
+    expect(await view.apply(clock.next(owner.publicKey, genesis))).toBe('applied')
+    expect(view.started).toBe(true)
+    expect(view.stats.notAdmin).toBeGreaterThan(0)
+  })
+})
