@@ -1,4 +1,5 @@
-import { pb } from './bytes.js'
+import { pb, toHex } from './bytes.js'
+import { decodeWire } from './entry-codec.js'
 import { SyncFrame } from './sync.pb.js'
 import type { NodeContext } from './context.js'
 import type { BatchLimits, PersistentPipeline } from './persistent-pipeline.js'
@@ -17,6 +18,8 @@ export interface SyncLimits {
   maxFrameBytes: number
   /** A session with no frame for this long is dropped, in ms. */
   idleTimeoutMs: number
+  /** A session that lasts longer than this in total is dropped, in ms, however busy (the next one goes on). */
+  sessionTimeoutMs: number
 }
 
 /** Defaults of {@link SyncLimits}. */
@@ -25,7 +28,13 @@ export const DEFAULT_SYNC_LIMITS: SyncLimits = {
   maxAuthors: 65_536,
   batch: { maxEntries: 512, maxBytes: 1024 * 1024 },
   maxFrameBytes: 16 * 1024 * 1024,
-  idleTimeoutMs: 30_000
+  idleTimeoutMs: 30_000,
+  sessionTimeoutMs: 10 * 60_000
+}
+
+/** Lets a timer not keep the process alive (Node); a no-op where timers are plain ids. */
+export function unref (timer: unknown): void {
+  if (typeof timer === 'object' && timer !== null && 'unref' in timer && typeof timer.unref === 'function') timer.unref()
 }
 
 /** What a sync session needs from its node. */
@@ -44,9 +53,12 @@ class Refused extends Error {}
  * version vectors (the responder only for pipelines both have), then each
  * streams BATCH frames with what the other lacks and a DONE; after the
  * other's DONE is processed, each sends an ACK with its new vectors (the
- * delivery receipts) and closes.
+ * delivery receipts) and closes. A batch the receiver refuses (a future
+ * time, a fork, an entry over its size limit) skips that author for the
+ * rest of the session; the other authors and pipelines go on.
+ * Resolves true when the session completed, false when it failed.
  */
-export async function runSyncSession (host: SyncHost, stream: FrameStream, initiator: boolean): Promise<void> {
+export async function runSyncSession (host: SyncHost, stream: FrameStream, initiator: boolean): Promise<boolean> {
   const { ctx, limits } = host
   const peer = stream.remotePeer
   const decodeOptions = { limits: { vectors: limits.maxPipelines, vectors$: { heads: limits.maxAuthors }, entries: limits.batch.maxEntries } }
@@ -56,6 +68,7 @@ export async function runSyncSession (host: SyncHost, stream: FrameStream, initi
     let timer: ReturnType<typeof setTimeout> | undefined
     const timeout = new Promise<never>((_resolve, reject) => {
       timer = setTimeout(() => { reject(new Error(`sync peer ${peer} sent nothing for ${limits.idleTimeoutMs} ms`)) }, limits.idleTimeoutMs)
+      unref(timer)
     })
     let next: IteratorResult<Uint8Array>
     try {
@@ -100,6 +113,14 @@ export async function runSyncSession (host: SyncHost, stream: FrameStream, initi
     await stream.send(SyncFrame.encode(frame))
   }
 
+  // a peer that keeps a session busy for ever would hold an inbound slot for ever
+  const deadline = setTimeout(() => {
+    stream.abort(new Error(`sync session with ${peer} over its ${limits.sessionTimeoutMs} ms deadline`))
+  }, limits.sessionTimeoutMs)
+  unref(deadline)
+  /** Authors (pipeline and author hex) whose batch we refused: the rest of their batches in this session are ignored. */
+  const skipped = new Set<string>()
+
   try {
     let theirs: SyncFrame
     if (initiator) {
@@ -140,7 +161,19 @@ export async function runSyncSession (host: SyncHost, stream: FrameStream, initi
         const p = shared.has(frame.pipeline) ? mine.get(frame.pipeline) : undefined
         if (p === undefined) throw protocolError('BATCH for a pipeline not in HELLO')
         ctx.stats.sync.batchesReceived++
-        if (!(await p.ingestBatch(frame.entries, peer, limits.batch))) throw new Refused('refused batch')
+        const first = frame.entries[0]
+        const w = first === undefined ? undefined : decodeWire(first)
+        if (w === undefined) {
+          ctx.reject('sync-malformed', frame.pipeline, peer)
+          throw new Refused('a batch with no readable first entry')
+        }
+        const key = `${frame.pipeline}\0${toHex(w.entry.author)}`
+        if (skipped.has(key)) continue
+        if (!(await p.ingestBatch(frame.entries, peer, limits.batch))) {
+          // counted under its reason by ingestBatch; later entries of this author cannot follow on
+          skipped.add(key)
+          ctx.stats.sync.authorsSkipped++
+        }
       } else if (frame.kind === SyncFrame.Kind.DONE && !done) {
         done = true
         for (const name of shared.keys()) await mine.get(name)?.flush()
@@ -158,9 +191,13 @@ export async function runSyncSession (host: SyncHost, stream: FrameStream, initi
     await writer
     ctx.stats.sync.sessions++
     await stream.close().catch(() => {})
+    return true
   } catch (err) {
     if (err instanceof Refused) ctx.stats.sync.refused++
     ctx.stats.sync.failed++
     stream.abort(err instanceof Error ? err : new Error(String(err)))
+    return false
+  } finally {
+    clearTimeout(deadline)
   }
 }
