@@ -17,7 +17,7 @@ export class StatsBook {
   /** Entries whose payload could not be opened and were dropped. */
   undecryptable = 0
   readonly rejects: Record<RejectReason, number>
-  readonly sync: SyncStats = { sessions: 0, failed: 0, refused: 0, batchesSent: 0, batchesReceived: 0, entriesSent: 0, entriesReceived: 0, authorsSkipped: 0 }
+  readonly sync: SyncStats = { sessions: 0, failed: 0, refused: 0, batchesSent: 0, batchesReceived: 0, entriesSent: 0, entriesReceived: 0, authorsSkipped: 0, bytesSent: 0, bytesReceived: 0 }
 
   constructor () {
     this.rejects = Object.fromEntries(REJECT_REASONS.map(r => [r, 0])) as Record<RejectReason, number>
