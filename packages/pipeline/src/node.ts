@@ -14,7 +14,7 @@ import { MAILBOX_PIPELINE, mailboxCodec, P2pPipeline, peerRefOf } from './secure
 import { parseEncryptedOptions, publicKeyOf } from './secure/secure-options.js'
 import { Publisher } from './publisher.js'
 import { StatsBook } from './stats.js'
-import { DEFAULT_SYNC_LIMITS } from './sync-session.js'
+import { DEFAULT_SYNC_LIMITS, SYNC_PROTOCOL_VERSION } from './sync-session.js'
 import { DEFAULT_SECOND_SIDE_DELAY_MS, SyncScheduler } from './sync-scheduler.js'
 import { TypedEventTarget } from './typed-event-target.js'
 import type { BasePipeline } from './base-pipeline.js'
@@ -181,7 +181,7 @@ class Node extends TypedEventTarget<PipesNodeEvents> implements PipesNode, SyncH
       requestSync: (peer?: string) => { if (this.#started) this.#scheduler.request(peer) }
     }
     const secondSideDelayMs = positive(init.secondSideDelayMs, DEFAULT_SECOND_SIDE_DELAY_MS, 'secondSideDelayMs')
-    this.#scheduler = new SyncScheduler(this, transport, protocolFor(this.networkId, 'sync', '1.0.0'), syncIntervalMs, secondSideDelayMs)
+    this.#scheduler = new SyncScheduler(this, transport, protocolFor(this.networkId, 'sync', SYNC_PROTOCOL_VERSION), syncIntervalMs, secondSideDelayMs)
     if (init.carryMailbox !== false) this.#mailboxPipeline()
   }
 

@@ -123,7 +123,7 @@ export class PersistentPipeline extends BasePipeline {
     this.ctx.stats.stored++
     this.#delivery.hold(own.state, [{ seq: put.seq, entry: put.entry, idHex: put.idHex, sender: this.ctx.self }])
     this.#stored([put])
-    this.ctx.publisher.offer(this.#topic, put.wire)
+    this.ctx.publisher.offer(this.#topic, put.wire, (recipients) => { this.#reached(recipients) })
     this.#delivery.pump()
     return put
   }
@@ -319,6 +319,16 @@ export class PersistentPipeline extends BasePipeline {
   }
 
   // ---- sync: serving -------------------------------------------------------
+
+  /**
+   * A put that gossip sent to fewer peers than are connected (before the
+   * mesh forms, most often) goes out over sync at once instead of waiting
+   * for the periodic sync.
+   */
+  #reached (recipients: number): void {
+    if (this.closed || this.ctx.stopped) return
+    if (recipients < this.ctx.transport.peers().length) this.ctx.requestSync()
+  }
 
   /** Our version vector: for each author, the durable contiguous seq and its head. */
   vector (): AuthorHead[] {

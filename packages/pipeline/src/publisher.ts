@@ -22,8 +22,13 @@ export class Publisher {
     this.#maxQueued = maxQueued
   }
 
-  /** Publishes, waiting for a slot; false when the transport is not started (nothing sent). */
-  async publish (topic: string, data: Uint8Array): Promise<boolean> {
+  /**
+   * Publishes, waiting for a slot. Resolves to the number of peers it was
+   * sent to directly, or false when nothing was sent (transport not started,
+   * gossipsub refused). A duplicate of what was already published counts as
+   * sent to no one new.
+   */
+  async publish (topic: string, data: Uint8Array): Promise<number | false> {
     if (!this.#transport.started) {
       this.#stats.publishSkipped++
       return false
@@ -35,9 +40,9 @@ export class Publisher {
         this.#stats.publishSkipped++
         return false
       }
-      await this.#transport.publish(topic, data)
+      const result = await this.#transport.publish(topic, data)
       this.#stats.published++
-      return true
+      return result.recipients
     } catch {
       // gossipsub refused or the transport stopped meanwhile: sync delivers persistent entries
       this.#stats.publishSkipped++
@@ -53,13 +58,17 @@ export class Publisher {
     }
   }
 
-  /** Publishes in the background; drops when too many are waiting already. */
-  offer (topic: string, data: Uint8Array): void {
+  /**
+   * Publishes in the background; drops when too many are waiting already.
+   * `reached` learns how many peers it was sent to (0 when dropped or not sent).
+   */
+  offer (topic: string, data: Uint8Array, reached?: (recipients: number) => void): void {
     if (!this.#transport.started || this.#waiting.length >= this.#maxQueued) {
       this.#stats.publishSkipped++
+      reached?.(0)
       return
     }
-    void this.publish(topic, data)
+    void this.publish(topic, data).then(n => { reached?.(n === false ? 0 : n) })
   }
 
   /** Resolves when nothing is in flight. */

@@ -1,8 +1,9 @@
-import { runSyncSession } from './sync-session.js'
+import { runSyncSession, unref } from './sync-session.js'
 import type { SyncHost } from './sync-session.js'
 import type { FrameStream, Transport } from '@pipes/transport'
 
 interface PeerState {
+  /** An outbound session (ours) with this peer is under way. */
   running: boolean
   again: boolean
   timer: ReturnType<typeof setTimeout> | undefined
@@ -11,18 +12,28 @@ interface PeerState {
   /** When a session with this peer (either side's) last ended. */
   last: number
   connectedAt: number
+  /** Outbound sessions that failed in a row: the retry backoff grows with it. */
+  failures: number
 }
 
 /** Default delay before the peer with the larger id starts a session after a new connection (the smaller one goes first). */
 export const DEFAULT_SECOND_SIDE_DELAY_MS = 1500
 /** Most inbound sessions served at once. */
 const MAX_INBOUND = 32
+/** Most inbound sessions served at once for one peer (one is the normal case; two ride out a reconnect). */
+const MAX_INBOUND_PER_PEER = 2
+/** First retry delay after a failed session, doubling per failure up to the cap (jittered ±50 %). */
+const RETRY_BASE_MS = 250
+const RETRY_CAP_MS = 8000
 
 /**
  * Decides when to sync with whom: at once on a new connection (one side
  * first), when asked (a new pipeline, a gap), and every `intervalMs` with
- * each peer that had no session for that long. One outbound session per
- * peer at a time; requests while one runs fold into one more run.
+ * each peer that had no session for that long. One session per peer and
+ * direction: requests while ours runs fold into one more run, and the
+ * delayed and periodic runs skip a peer that is syncing with us either way.
+ * A failed session is retried after a short jittered backoff. Timers are
+ * unref'd: a node with nothing to do does not keep its process alive.
  */
 export class SyncScheduler {
   readonly #host: SyncHost
@@ -31,6 +42,8 @@ export class SyncScheduler {
   readonly #intervalMs: number
   readonly #secondSideDelayMs: number
   readonly #peers = new Map<string, PeerState>()
+  /** Inbound sessions under way, by peer (kept apart from #peers, which a disconnect clears). */
+  readonly #inboundBy = new Map<string, number>()
   readonly #sessions = new Set<Promise<void>>()
   /** Streams of the sessions under way, aborted by stop() so it never waits on a peer. */
   readonly #streams = new Set<FrameStream>()
@@ -53,6 +66,7 @@ export class SyncScheduler {
     this.#transport.addEventListener('peer:connect', this.#onConnect)
     this.#transport.addEventListener('peer:disconnect', this.#onDisconnect)
     this.#interval = setInterval(() => { this.#tick() }, Math.max(50, Math.floor(this.#intervalMs / 2)))
+    unref(this.#interval)
     for (const peer of this.#transport.peers()) this.#connected(peer)
   }
 
@@ -80,10 +94,15 @@ export class SyncScheduler {
   #state (peer: string): PeerState {
     let state = this.#peers.get(peer)
     if (state === undefined) {
-      state = { running: false, again: false, timer: undefined, conditional: false, last: 0, connectedAt: Date.now() }
+      state = { running: false, again: false, timer: undefined, conditional: false, last: 0, connectedAt: Date.now(), failures: 0 }
       this.#peers.set(peer, state)
     }
     return state
+  }
+
+  /** True while a session with `peer` runs in either direction. */
+  #busy (peer: string, state: PeerState): boolean {
+    return state.running || (this.#inboundBy.get(peer) ?? 0) > 0
   }
 
   #connected (peer: string): void {
@@ -107,11 +126,14 @@ export class SyncScheduler {
     const now = Date.now()
     for (const peer of this.#transport.peers()) {
       const state = this.#state(peer)
-      if (!state.running && state.timer === undefined && now - state.last >= this.#intervalMs) this.#schedule(peer, 0)
+      if (!this.#busy(peer, state) && state.timer === undefined && now - state.last >= this.#intervalMs) this.#schedule(peer, 0)
     }
   }
 
-  /** Starts a session after `delayMs`; with `unlessSynced`, skips it if a session ended since the connection. */
+  /**
+   * Starts a session after `delayMs`; with `unlessSynced`, skips it if a
+   * session ended since the connection or one (the peer's) is under way.
+   */
   #schedule (peer: string, delayMs: number, unlessSynced = false): void {
     if (this.#stopped || peer === this.#transport.peerId) return
     const state = this.#state(peer)
@@ -126,14 +148,16 @@ export class SyncScheduler {
     state.conditional = unlessSynced
     state.timer = setTimeout(() => {
       state.timer = undefined
-      if (unlessSynced && state.last >= state.connectedAt) return
+      if (unlessSynced && (state.last >= state.connectedAt || this.#busy(peer, state))) return
       void this.#run(peer, state)
     }, delayMs)
+    unref(state.timer)
   }
 
   async #run (peer: string, state: PeerState): Promise<void> {
     if (this.#stopped || state.running) return
     state.running = true
+    let ok = false
     const session = (async () => {
       let stream: FrameStream | undefined
       try {
@@ -145,7 +169,7 @@ export class SyncScheduler {
       if (this.#stopped) { stream.abort(new Error('sync stopped: this node is stopping')); return }
       this.#streams.add(stream)
       try {
-        await runSyncSession(this.#host, stream, true)
+        ok = await runSyncSession(this.#host, stream, true)
       } finally {
         this.#streams.delete(stream)
       }
@@ -157,22 +181,32 @@ export class SyncScheduler {
       this.#sessions.delete(session)
       state.running = false
       state.last = Date.now()
-      if (state.again && !this.#stopped && this.#peers.get(peer) === state) {
+      const current = !this.#stopped && this.#peers.get(peer) === state
+      if (ok) state.failures = 0
+      if (current && state.again) {
         state.again = false
         this.#schedule(peer, 0)
+      } else if (current && !ok) {
+        // what this session did not move the next one will: soon, not a whole interval later
+        state.failures++
+        const backoff = Math.min(RETRY_CAP_MS, RETRY_BASE_MS * 2 ** (state.failures - 1))
+        this.#schedule(peer, Math.round(backoff * (0.5 + Math.random())))
       }
     }
   }
 
   async #serve (stream: FrameStream): Promise<void> {
-    if (this.#stopped || this.#inbound >= MAX_INBOUND) {
+    const peer = stream.remotePeer
+    const ofPeer = this.#inboundBy.get(peer) ?? 0
+    if (this.#stopped || this.#inbound >= MAX_INBOUND || ofPeer >= MAX_INBOUND_PER_PEER) {
       this.#host.ctx.stats.sync.refused++
       stream.abort(new Error('too many sync sessions'))
       return
     }
     this.#inbound++
+    this.#inboundBy.set(peer, ofPeer + 1)
     this.#streams.add(stream)
-    const session = runSyncSession(this.#host, stream, false)
+    const session = runSyncSession(this.#host, stream, false).then(() => {})
     this.#sessions.add(session)
     try {
       await session
@@ -180,7 +214,10 @@ export class SyncScheduler {
       this.#sessions.delete(session)
       this.#streams.delete(stream)
       this.#inbound--
-      const state = this.#peers.get(stream.remotePeer)
+      const left = (this.#inboundBy.get(peer) ?? 1) - 1
+      if (left > 0) this.#inboundBy.set(peer, left)
+      else this.#inboundBy.delete(peer)
+      const state = this.#peers.get(peer)
       if (state !== undefined) state.last = Date.now()
     }
   }

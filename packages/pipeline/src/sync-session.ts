@@ -1,31 +1,46 @@
-import { pb } from './bytes.js'
+import { pb, toHex } from './bytes.js'
+import { decodeWire } from './entry-codec.js'
 import { SyncFrame } from './sync.pb.js'
 import type { NodeContext } from './context.js'
 import type { BatchLimits, PersistentPipeline } from './persistent-pipeline.js'
-import type { PipelineVector } from './sync.pb.js'
+import type { AuthorHead } from './sync.pb.js'
 import type { FrameStream } from '@pipes/transport'
 
 /** Limits of the sync protocol. A peer that goes over them is refused and counted. */
 export interface SyncLimits {
-  /** Most pipelines in one vector frame. */
+  /** Most pipeline names in a HELLO. */
   maxPipelines: number
-  /** Most authors in one pipeline's vector. */
+  /** Most authors in one pipeline's vector; a peer's vector over it fails that pipeline (not served this session), not the session. */
   maxAuthors: number
+  /** Most heads in one VECTOR or ACK page (sent and taken). */
+  vectorPage: number
   /** Size of the batches we send and the most entries we take in one. */
   batch: BatchLimits
   /** Frame size limit of the stream. */
   maxFrameBytes: number
   /** A session with no frame for this long is dropped, in ms. */
   idleTimeoutMs: number
+  /** A session that lasts longer than this in total is dropped, in ms, however busy (the next one goes on). */
+  sessionTimeoutMs: number
 }
 
 /** Defaults of {@link SyncLimits}. */
 export const DEFAULT_SYNC_LIMITS: SyncLimits = {
-  maxPipelines: 256,
-  maxAuthors: 65_536,
+  maxPipelines: 4096,
+  maxAuthors: 262_144,
+  vectorPage: 4096,
   batch: { maxEntries: 512, maxBytes: 1024 * 1024 },
   maxFrameBytes: 16 * 1024 * 1024,
-  idleTimeoutMs: 30_000
+  idleTimeoutMs: 30_000,
+  sessionTimeoutMs: 10 * 60_000
+}
+
+/** Version of the sync protocol, `/pipes/<net>/sync/<version>`. Nodes on another major version fail to negotiate it: no sync between them. */
+export const SYNC_PROTOCOL_VERSION = '2.0.0'
+
+/** Lets a timer not keep the process alive (Node); a no-op where timers are plain ids. */
+export function unref (timer: unknown): void {
+  if (typeof timer === 'object' && timer !== null && 'unref' in timer && typeof timer.unref === 'function') timer.unref()
 }
 
 /** What a sync session needs from its node. */
@@ -39,23 +54,48 @@ export interface SyncHost {
 /** A session ended because the peer broke the protocol; counted as a refusal. */
 class Refused extends Error {}
 
+/** Sends one pipeline's vector as pages of at most `page` heads, the last flagged. */
+async function sendPages (send: (frame: Partial<SyncFrame>) => Promise<void>, kind: SyncFrame.Kind, pipeline: string, heads: AuthorHead[], page: number): Promise<void> {
+  for (let i = 0; ; i += page) {
+    const last = i + page >= heads.length
+    await send({ kind, pipeline, heads: heads.slice(i, i + page), last })
+    if (last) return
+  }
+}
+
+/** A peer's vector of one pipeline as its pages arrive. */
+interface Incoming {
+  heads: AuthorHead[]
+  /** Over `maxAuthors`: the pipeline is not served this session. */
+  failed: boolean
+  complete: boolean
+  resolve: () => void
+  arrived: Promise<void>
+}
+
 /**
- * One sync session over a framed stream. Both sides send HELLO with their
- * version vectors (the responder only for pipelines both have), then each
- * streams BATCH frames with what the other lacks and a DONE; after the
- * other's DONE is processed, each sends an ACK with its new vectors (the
- * delivery receipts) and closes.
+ * One sync session over a framed stream. The initiator's HELLO names its
+ * pipelines, the responder's names those both keep. Then each side sends
+ * its vector of every shared pipeline in VECTOR pages, streams BATCH frames
+ * with what the other lacks (a pipeline once the other's vector of it is
+ * complete) and a DONE; after the other's DONE is processed, each sends its
+ * new vectors as ACK pages (the delivery receipts) and closes. A vector over
+ * `maxAuthors` fails that pipeline only. A batch the receiver refuses (a future
+ * time, a fork, an entry over its size limit) skips that author for the
+ * rest of the session; the other authors and pipelines go on.
+ * Resolves true when the session completed, false when it failed.
  */
-export async function runSyncSession (host: SyncHost, stream: FrameStream, initiator: boolean): Promise<void> {
+export async function runSyncSession (host: SyncHost, stream: FrameStream, initiator: boolean): Promise<boolean> {
   const { ctx, limits } = host
   const peer = stream.remotePeer
-  const decodeOptions = { limits: { vectors: limits.maxPipelines, vectors$: { heads: limits.maxAuthors }, entries: limits.batch.maxEntries } }
+  const decodeOptions = { limits: { pipelines: limits.maxPipelines, heads: limits.vectorPage, entries: limits.batch.maxEntries } }
   const iterator = stream[Symbol.asyncIterator]()
 
   const readFrame = async (): Promise<SyncFrame> => {
     let timer: ReturnType<typeof setTimeout> | undefined
     const timeout = new Promise<never>((_resolve, reject) => {
       timer = setTimeout(() => { reject(new Error(`sync peer ${peer} sent nothing for ${limits.idleTimeoutMs} ms`)) }, limits.idleTimeoutMs)
+      unref(timer)
     })
     let next: IteratorResult<Uint8Array>
     try {
@@ -76,6 +116,7 @@ export async function runSyncSession (host: SyncHost, stream: FrameStream, initi
       clearTimeout(timer)
     }
     if (next.done === true) throw new Refused('the peer ended the session early')
+    ctx.stats.sync.bytesReceived += next.value.length
     try {
       return SyncFrame.decode(next.value, decodeOptions)
     } catch (err) {
@@ -87,46 +128,62 @@ export async function runSyncSession (host: SyncHost, stream: FrameStream, initi
     ctx.reject('sync-malformed', undefined, peer)
     return new Refused(what)
   }
-  const vectorsOf = (names: Iterable<string>): PipelineVector[] => {
-    const pipelines = host.syncablePipelines()
-    const out: PipelineVector[] = []
-    for (const name of names) {
-      const p = pipelines.get(name)
-      if (p !== undefined) out.push({ pipeline: name, heads: p.vector() })
-    }
-    return out
-  }
   const send = async (frame: Partial<SyncFrame>): Promise<void> => {
-    await stream.send(SyncFrame.encode(frame))
+    const bytes = SyncFrame.encode(frame)
+    ctx.stats.sync.bytesSent += bytes.length
+    await stream.send(bytes)
   }
+
+  // a peer that keeps a session busy for ever would hold an inbound slot for ever
+  const deadline = setTimeout(() => {
+    stream.abort(new Error(`sync session with ${peer} over its ${limits.sessionTimeoutMs} ms deadline`))
+  }, limits.sessionTimeoutMs)
+  unref(deadline)
+  /** Authors (pipeline and author hex) whose batch we refused: the rest of their batches in this session are ignored. */
+  const skipped = new Set<string>()
 
   try {
-    let theirs: SyncFrame
-    if (initiator) {
-      await send({ kind: SyncFrame.Kind.HELLO, vectors: vectorsOf(host.syncablePipelines().keys()) })
-      theirs = await readFrame()
-    } else {
-      theirs = await readFrame()
-    }
-    if (theirs.kind !== SyncFrame.Kind.HELLO) throw protocolError('expected HELLO')
     const mine = host.syncablePipelines()
-    const shared = new Map<string, PipelineVector>()
-    for (const v of theirs.vectors) {
-      if (shared.has(v.pipeline)) throw protocolError('a pipeline twice in HELLO')
-      if (mine.has(v.pipeline)) shared.set(v.pipeline, v)
+    let shared: string[]
+    if (initiator) {
+      await send({ kind: SyncFrame.Kind.HELLO, pipelines: [...mine.keys()] })
+      const theirs = await readFrame()
+      if (theirs.kind !== SyncFrame.Kind.HELLO) throw protocolError('expected HELLO')
+      if (new Set(theirs.pipelines).size !== theirs.pipelines.length) throw protocolError('a pipeline twice in HELLO')
+      shared = theirs.pipelines.filter(name => mine.has(name))
+    } else {
+      const theirs = await readFrame()
+      if (theirs.kind !== SyncFrame.Kind.HELLO) throw protocolError('expected HELLO')
+      if (new Set(theirs.pipelines).size !== theirs.pipelines.length) throw protocolError('a pipeline twice in HELLO')
+      shared = theirs.pipelines.filter(name => mine.has(name))
+      await send({ kind: SyncFrame.Kind.HELLO, pipelines: shared })
     }
-    if (!initiator) await send({ kind: SyncFrame.Kind.HELLO, vectors: vectorsOf(shared.keys()) })
-    for (const [name, v] of shared) mine.get(name)?.noteVector(peer, v.heads)
+    const incoming = new Map<string, Incoming>()
+    for (const name of shared) {
+      let resolve: () => void = () => {}
+      const arrived = new Promise<void>(r => { resolve = r })
+      incoming.set(name, { heads: [], failed: false, complete: false, resolve, arrived })
+    }
+    /** Pipelines whose ACK pages are all in. */
+    let acked = 0
+    const ackCounts = new Map<string, number>()
 
     const writer = (async () => {
-      for (const [name, v] of shared) {
+      for (const name of shared) {
+        await sendPages(send, SyncFrame.Kind.VECTOR, name, mine.get(name)?.vector() ?? [], limits.vectorPage)
+      }
+      for (const name of shared) {
+        const theirs = incoming.get(name) as Incoming
+        await theirs.arrived
         const p = mine.get(name)
-        if (p === undefined) continue
-        for await (const entries of p.missingFor(v.heads, limits.batch, peer)) {
+        if (p === undefined || theirs.failed) continue
+        for await (const entries of p.missingFor(theirs.heads, limits.batch, peer)) {
           await send({ kind: SyncFrame.Kind.BATCH, pipeline: name, entries: entries.map(pb) })
           ctx.stats.sync.batchesSent++
           ctx.stats.sync.entriesSent += entries.length
         }
+        // what the peer holds is known now; free it
+        theirs.heads = []
       }
       await send({ kind: SyncFrame.Kind.DONE })
     })()
@@ -134,23 +191,61 @@ export async function runSyncSession (host: SyncHost, stream: FrameStream, initi
     writer.catch(() => {})
 
     let done = false
-    while (true) {
+    while (!done || acked < shared.length) {
       const frame = await readFrame()
-      if (frame.kind === SyncFrame.Kind.BATCH && !done) {
-        const p = shared.has(frame.pipeline) ? mine.get(frame.pipeline) : undefined
-        if (p === undefined) throw protocolError('BATCH for a pipeline not in HELLO')
-        ctx.stats.sync.batchesReceived++
-        if (!(await p.ingestBatch(frame.entries, peer, limits.batch))) throw new Refused('refused batch')
-      } else if (frame.kind === SyncFrame.Kind.DONE && !done) {
-        done = true
-        for (const name of shared.keys()) await mine.get(name)?.flush()
-        await writer
-        await send({ kind: SyncFrame.Kind.ACK, vectors: vectorsOf(shared.keys()) })
-      } else if (frame.kind === SyncFrame.Kind.ACK && done) {
-        for (const v of frame.vectors) {
-          if (shared.has(v.pipeline)) mine.get(v.pipeline)?.noteVector(peer, v.heads)
+      if (frame.kind === SyncFrame.Kind.VECTOR && !done) {
+        const v = incoming.get(frame.pipeline)
+        if (v === undefined || v.complete) throw protocolError('VECTOR for a pipeline not shared, or after its last page')
+        if (!v.failed) {
+          if (v.heads.length + frame.heads.length > limits.maxAuthors) {
+            // this pipeline only: the rest of the session goes on
+            ctx.reject('sync-too-much', frame.pipeline, peer)
+            v.failed = true
+            v.heads = []
+          } else {
+            for (const h of frame.heads) v.heads.push(h)
+            mine.get(frame.pipeline)?.noteVector(peer, frame.heads)
+          }
         }
-        break
+        if (frame.last) {
+          v.complete = true
+          v.resolve()
+        }
+      } else if (frame.kind === SyncFrame.Kind.BATCH && !done) {
+        const p = incoming.has(frame.pipeline) ? mine.get(frame.pipeline) : undefined
+        if (p === undefined) throw protocolError('BATCH for a pipeline not shared')
+        ctx.stats.sync.batchesReceived++
+        const first = frame.entries[0]
+        const w = first === undefined ? undefined : decodeWire(first)
+        if (w === undefined) {
+          // counted under its reason; with no author to skip, the session ends
+          await p.ingestBatch(frame.entries, peer, limits.batch)
+          throw new Refused('a batch with no readable first entry')
+        }
+        const key = `${frame.pipeline}\0${toHex(w.entry.author)}`
+        if (skipped.has(key)) continue
+        if (!(await p.ingestBatch(frame.entries, peer, limits.batch))) {
+          // counted under its reason by ingestBatch; later entries of this author cannot follow on
+          skipped.add(key)
+          ctx.stats.sync.authorsSkipped++
+        }
+      } else if (frame.kind === SyncFrame.Kind.DONE && !done) {
+        if ([...incoming.values()].some(v => !v.complete)) throw protocolError('DONE before every vector')
+        done = true
+        for (const name of shared) await mine.get(name)?.flush()
+        await writer
+        for (const name of shared) {
+          await sendPages(send, SyncFrame.Kind.ACK, name, mine.get(name)?.vector() ?? [], limits.vectorPage)
+        }
+      } else if (frame.kind === SyncFrame.Kind.ACK && done) {
+        const count = ackCounts.get(frame.pipeline)
+        if (count === undefined && !incoming.has(frame.pipeline)) throw protocolError('ACK for a pipeline not shared')
+        if (count === -1) throw protocolError('ACK after its last page')
+        const seen = (count ?? 0) + frame.heads.length
+        // receipts only: past the limit the rest is not looked at
+        if (seen <= limits.maxAuthors) mine.get(frame.pipeline)?.noteVector(peer, frame.heads)
+        ackCounts.set(frame.pipeline, frame.last ? -1 : seen)
+        if (frame.last) acked++
       } else {
         throw protocolError(`unexpected frame kind ${String(frame.kind)}`)
       }
@@ -158,9 +253,13 @@ export async function runSyncSession (host: SyncHost, stream: FrameStream, initi
     await writer
     ctx.stats.sync.sessions++
     await stream.close().catch(() => {})
+    return true
   } catch (err) {
     if (err instanceof Refused) ctx.stats.sync.refused++
     ctx.stats.sync.failed++
     stream.abort(err instanceof Error ? err : new Error(String(err)))
+    return false
+  } finally {
+    clearTimeout(deadline)
   }
 }

@@ -138,159 +138,13 @@ export namespace AuthorHead {
   }
 }
 
-export interface PipelineVector {
-  pipeline: string
-  heads: AuthorHead[]
-}
-
-export namespace PipelineVector {
-  let _codec: Codec<PipelineVector>
-
-  export const codec = (): Codec<PipelineVector> => {
-    if (_codec == null) {
-      _codec = message<PipelineVector>((obj, w, opts = {}) => {
-        if (opts.lengthDelimited !== false) {
-          w.fork()
-        }
-
-        if ((obj.pipeline != null && obj.pipeline !== '')) {
-          w.uint32(10)
-          w.string(obj.pipeline)
-        }
-
-        if (obj.heads != null && obj.heads.length > 0) {
-          for (const value of obj.heads) {
-            w.uint32(18)
-            AuthorHead.codec().encode(value, w)
-          }
-        }
-
-        if (opts.lengthDelimited !== false) {
-          w.ldelim()
-        }
-      }, (reader, length, opts = {}) => {
-        const obj: any = {
-          pipeline: '',
-          heads: []
-        }
-
-        const end = length == null ? reader.len : reader.pos + length
-
-        while (reader.pos < end) {
-          const tag = reader.uint32()
-
-          switch (tag >>> 3) {
-            case 1: {
-              obj.pipeline = reader.string()
-              break
-            }
-            case 2: {
-              if (opts.limits?.heads != null && obj.heads.length === opts.limits.heads) {
-                throw new MaxLengthError('Decode error - repeated field "heads" had too many elements')
-              }
-
-              obj.heads.push(AuthorHead.codec().decode(reader, reader.uint32(), {
-                limits: opts.limits?.heads$
-              }))
-              break
-            }
-            default: {
-              reader.skipType(tag & 7)
-              break
-            }
-          }
-        }
-
-        return obj
-      }, function * (reader, length, prefix, opts = {}) {
-        const obj = {
-          heads: 0
-        }
-
-        const end = length == null ? reader.len : reader.pos + length
-
-        while (reader.pos < end) {
-          const tag = reader.uint32()
-
-          switch (tag >>> 3) {
-            case 1: {
-              yield {
-                field: `${prefix}.pipeline`,
-                value: reader.string()
-              }
-              break
-            }
-            case 2: {
-              if (opts.limits?.heads != null && obj.heads === opts.limits.heads) {
-                throw new MaxLengthError('Streaming decode error - repeated field "heads" had too many elements')
-              }
-
-              for (const evt of AuthorHead.codec().stream(reader, reader.uint32(), `${prefix}.heads[]`, {
-                limits: opts.limits?.heads$
-              })) {
-                yield {
-                  ...evt,
-                  index: obj.heads
-                }
-              }
-
-              obj.heads++
-
-              break
-            }
-            default: {
-              reader.skipType(tag & 7)
-              break
-            }
-          }
-        }
-      })
-    }
-
-    return _codec
-  }
-
-  export interface PipelineVectorPipelineFieldEvent {
-    field: '$.pipeline'
-    value: string
-  }
-
-  export interface PipelineVectorHeadsAuthorFieldEvent {
-    field: '$.heads[].author'
-    value: Uint8Array<ArrayBuffer>
-    index: number
-  }
-
-  export interface PipelineVectorHeadsSeqFieldEvent {
-    field: '$.heads[].seq'
-    value: number
-    index: number
-  }
-
-  export interface PipelineVectorHeadsHeadFieldEvent {
-    field: '$.heads[].head'
-    value: Uint8Array<ArrayBuffer>
-    index: number
-  }
-
-  export function encode (obj: Partial<PipelineVector>): Uint8Array<ArrayBuffer> {
-    return encodeMessage(obj, PipelineVector.codec())
-  }
-
-  export function decode (buf: Uint8Array | Uint8ArrayList, opts?: DecodeOptions<PipelineVector>): PipelineVector {
-    return decodeMessage(buf, PipelineVector.codec(), opts)
-  }
-
-  export function stream (buf: Uint8Array | Uint8ArrayList, opts?: DecodeOptions<PipelineVector>): Generator<PipelineVectorPipelineFieldEvent | PipelineVectorHeadsAuthorFieldEvent | PipelineVectorHeadsSeqFieldEvent | PipelineVectorHeadsHeadFieldEvent> {
-    return streamMessage(buf, PipelineVector.codec(), opts)
-  }
-}
-
 export interface SyncFrame {
   kind: SyncFrame.Kind
-  vectors: PipelineVector[]
+  pipelines: string[]
   pipeline: string
   entries: Uint8Array<ArrayBuffer>[]
+  heads: AuthorHead[]
+  last: boolean
 }
 
 export namespace SyncFrame {
@@ -299,7 +153,8 @@ export namespace SyncFrame {
     HELLO = 'HELLO',
     BATCH = 'BATCH',
     DONE = 'DONE',
-    ACK = 'ACK'
+    ACK = 'ACK',
+    VECTOR = 'VECTOR'
   }
 
   enum __KindValues {
@@ -307,7 +162,8 @@ export namespace SyncFrame {
     HELLO = 1,
     BATCH = 2,
     DONE = 3,
-    ACK = 4
+    ACK = 4,
+    VECTOR = 5
   }
 
   export namespace Kind {
@@ -330,10 +186,10 @@ export namespace SyncFrame {
           SyncFrame.Kind.codec().encode(obj.kind, w)
         }
 
-        if (obj.vectors != null && obj.vectors.length > 0) {
-          for (const value of obj.vectors) {
+        if (obj.pipelines != null && obj.pipelines.length > 0) {
+          for (const value of obj.pipelines) {
             w.uint32(18)
-            PipelineVector.codec().encode(value, w)
+            w.string(value)
           }
         }
 
@@ -349,15 +205,29 @@ export namespace SyncFrame {
           }
         }
 
+        if (obj.heads != null && obj.heads.length > 0) {
+          for (const value of obj.heads) {
+            w.uint32(42)
+            AuthorHead.codec().encode(value, w)
+          }
+        }
+
+        if ((obj.last != null && obj.last !== false)) {
+          w.uint32(48)
+          w.bool(obj.last)
+        }
+
         if (opts.lengthDelimited !== false) {
           w.ldelim()
         }
       }, (reader, length, opts = {}) => {
         const obj: any = {
           kind: Kind.NONE,
-          vectors: [],
+          pipelines: [],
           pipeline: '',
-          entries: []
+          entries: [],
+          heads: [],
+          last: false
         }
 
         const end = length == null ? reader.len : reader.pos + length
@@ -371,13 +241,11 @@ export namespace SyncFrame {
               break
             }
             case 2: {
-              if (opts.limits?.vectors != null && obj.vectors.length === opts.limits.vectors) {
-                throw new MaxLengthError('Decode error - repeated field "vectors" had too many elements')
+              if (opts.limits?.pipelines != null && obj.pipelines.length === opts.limits.pipelines) {
+                throw new MaxLengthError('Decode error - repeated field "pipelines" had too many elements')
               }
 
-              obj.vectors.push(PipelineVector.codec().decode(reader, reader.uint32(), {
-                limits: opts.limits?.vectors$
-              }))
+              obj.pipelines.push(reader.string())
               break
             }
             case 3: {
@@ -392,6 +260,20 @@ export namespace SyncFrame {
               obj.entries.push(reader.bytes())
               break
             }
+            case 5: {
+              if (opts.limits?.heads != null && obj.heads.length === opts.limits.heads) {
+                throw new MaxLengthError('Decode error - repeated field "heads" had too many elements')
+              }
+
+              obj.heads.push(AuthorHead.codec().decode(reader, reader.uint32(), {
+                limits: opts.limits?.heads$
+              }))
+              break
+            }
+            case 6: {
+              obj.last = reader.bool()
+              break
+            }
             default: {
               reader.skipType(tag & 7)
               break
@@ -402,8 +284,9 @@ export namespace SyncFrame {
         return obj
       }, function * (reader, length, prefix, opts = {}) {
         const obj = {
-          vectors: 0,
-          entries: 0
+          pipelines: 0,
+          entries: 0,
+          heads: 0
         }
 
         const end = length == null ? reader.len : reader.pos + length
@@ -420,20 +303,17 @@ export namespace SyncFrame {
               break
             }
             case 2: {
-              if (opts.limits?.vectors != null && obj.vectors === opts.limits.vectors) {
-                throw new MaxLengthError('Streaming decode error - repeated field "vectors" had too many elements')
+              if (opts.limits?.pipelines != null && obj.pipelines === opts.limits.pipelines) {
+                throw new MaxLengthError('Streaming decode error - repeated field "pipelines" had too many elements')
               }
 
-              for (const evt of PipelineVector.codec().stream(reader, reader.uint32(), `${prefix}.vectors[]`, {
-                limits: opts.limits?.vectors$
-              })) {
-                yield {
-                  ...evt,
-                  index: obj.vectors
-                }
+              yield {
+                field: `${prefix}.pipelines[]`,
+                index: obj.pipelines,
+                value: reader.string()
               }
 
-              obj.vectors++
+              obj.pipelines++
 
               break
             }
@@ -459,6 +339,31 @@ export namespace SyncFrame {
 
               break
             }
+            case 5: {
+              if (opts.limits?.heads != null && obj.heads === opts.limits.heads) {
+                throw new MaxLengthError('Streaming decode error - repeated field "heads" had too many elements')
+              }
+
+              for (const evt of AuthorHead.codec().stream(reader, reader.uint32(), `${prefix}.heads[]`, {
+                limits: opts.limits?.heads$
+              })) {
+                yield {
+                  ...evt,
+                  index: obj.heads
+                }
+              }
+
+              obj.heads++
+
+              break
+            }
+            case 6: {
+              yield {
+                field: `${prefix}.last`,
+                value: reader.bool()
+              }
+              break
+            }
             default: {
               reader.skipType(tag & 7)
               break
@@ -476,28 +381,10 @@ export namespace SyncFrame {
     value: SyncFrame.Kind
   }
 
-  export interface SyncFrameVectorsPipelineFieldEvent {
-    field: '$.vectors[].pipeline'
+  export interface SyncFramePipelinesFieldEvent {
+    field: '$.pipelines[]'
+    index: number
     value: string
-    index: number
-  }
-
-  export interface SyncFrameVectorsHeadsAuthorFieldEvent {
-    field: '$.vectors[].heads[].author'
-    value: Uint8Array<ArrayBuffer>
-    index: number
-  }
-
-  export interface SyncFrameVectorsHeadsSeqFieldEvent {
-    field: '$.vectors[].heads[].seq'
-    value: number
-    index: number
-  }
-
-  export interface SyncFrameVectorsHeadsHeadFieldEvent {
-    field: '$.vectors[].heads[].head'
-    value: Uint8Array<ArrayBuffer>
-    index: number
   }
 
   export interface SyncFramePipelineFieldEvent {
@@ -511,6 +398,29 @@ export namespace SyncFrame {
     value: Uint8Array<ArrayBuffer>
   }
 
+  export interface SyncFrameHeadsAuthorFieldEvent {
+    field: '$.heads[].author'
+    value: Uint8Array<ArrayBuffer>
+    index: number
+  }
+
+  export interface SyncFrameHeadsSeqFieldEvent {
+    field: '$.heads[].seq'
+    value: number
+    index: number
+  }
+
+  export interface SyncFrameHeadsHeadFieldEvent {
+    field: '$.heads[].head'
+    value: Uint8Array<ArrayBuffer>
+    index: number
+  }
+
+  export interface SyncFrameLastFieldEvent {
+    field: '$.last'
+    value: boolean
+  }
+
   export function encode (obj: Partial<SyncFrame>): Uint8Array<ArrayBuffer> {
     return encodeMessage(obj, SyncFrame.codec())
   }
@@ -519,7 +429,7 @@ export namespace SyncFrame {
     return decodeMessage(buf, SyncFrame.codec(), opts)
   }
 
-  export function stream (buf: Uint8Array | Uint8ArrayList, opts?: DecodeOptions<SyncFrame>): Generator<SyncFrameKindFieldEvent | SyncFrameVectorsPipelineFieldEvent | SyncFrameVectorsHeadsAuthorFieldEvent | SyncFrameVectorsHeadsSeqFieldEvent | SyncFrameVectorsHeadsHeadFieldEvent | SyncFramePipelineFieldEvent | SyncFrameEntriesFieldEvent> {
+  export function stream (buf: Uint8Array | Uint8ArrayList, opts?: DecodeOptions<SyncFrame>): Generator<SyncFrameKindFieldEvent | SyncFramePipelinesFieldEvent | SyncFramePipelineFieldEvent | SyncFrameEntriesFieldEvent | SyncFrameHeadsAuthorFieldEvent | SyncFrameHeadsSeqFieldEvent | SyncFrameHeadsHeadFieldEvent | SyncFrameLastFieldEvent> {
     return streamMessage(buf, SyncFrame.codec(), opts)
   }
 }

@@ -171,6 +171,11 @@ export interface SyncStats {
   batchesReceived: number
   entriesSent: number
   entriesReceived: number
+  /** Authors whose sync batch we refused in a session: the rest of their batches there were ignored, the session went on. */
+  authorsSkipped: number
+  /** Bytes of sync frames sent and received (without framing). */
+  bytesSent: number
+  bytesReceived: number
 }
 
 /** Counters of a node since it was created. */

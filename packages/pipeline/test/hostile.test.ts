@@ -79,7 +79,7 @@ async function build (s: Sample, net: string, author: LocalIdentity, forger: Loc
   }
 }
 
-const hello = (pipelines: string[]): Uint8Array => SyncFrame.encode({ kind: SyncFrame.Kind.HELLO, vectors: pipelines.map(pipeline => ({ pipeline, heads: [] })) })
+const hello = (pipelines: string[]): Uint8Array => SyncFrame.encode({ kind: SyncFrame.Kind.HELLO, pipelines })
 const batch = (entries: Uint8Array[]): Uint8Array => SyncFrame.encode({ kind: SyncFrame.Kind.BATCH, pipeline: PIPE, entries: entries as Array<Uint8Array<ArrayBuffer>> })
 
 async function storedIds (p: Pipeline): Promise<string[]> {
@@ -125,7 +125,7 @@ describe('hostile input', () => {
 
     const author = generateIdentity('mallory')
     const forger = generateIdentity('forger')
-    const syncProtocol = `/pipes/${net}/sync/1.0.0`
+    const syncProtocol = `/pipes/${net}/sync/2.0.0`
 
     // 1. 1,000 fast-check entries, each in a sync batch of its own session
     const samples = fc.sample(sampleArb, { numRuns: 1000, seed: 20261125 })
