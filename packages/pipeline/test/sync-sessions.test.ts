@@ -3,7 +3,7 @@ import { dirname, join } from 'node:path'
 import { fileURLToPath } from 'node:url'
 import { afterEach, expect, it } from 'vitest'
 import { startHostilePeer, waitFor } from '@pipes/testkit'
-import { protocolFor, topicFor } from '@pipes/transport'
+import { libp2pOf, protocolFor, topicFor } from '@pipes/transport'
 import { connect, dec, enc, networkId, startNode } from './helpers.js'
 import type { TestNode } from './helpers.js'
 import type { HostilePeer } from '@pipes/testkit'
@@ -111,8 +111,8 @@ it('a put that gossip sent to fewer peers than are connected goes out over sync 
   await connect(a, b)
   await waitFor(() => a.node.stats().sync.sessions >= 1 && b.node.stats().sync.sessions >= 1, { timeout: 10_000, message: 'the connect session' })
   const topic = topicFor(net, 'chat')
-  b.transport.libp2p.services.pubsub.unsubscribe(topic)
-  await waitFor(() => !a.transport.libp2p.services.pubsub.getSubscribers(topic).some(p => p.toString() === b.transport.peerId), { timeout: 5_000, message: 'b left the topic' })
+  libp2pOf(b.transport).services.pubsub.unsubscribe(topic)
+  await waitFor(() => !a.transport.subscribers(topic).includes(b.transport.peerId), { timeout: 5_000, message: 'b left the topic' })
   await writer.putPacket(enc('first words'))
   await waitFor(() => got.length === 1, { timeout: 5_000, message: 'the put arrives over sync' })
   expect(got).toEqual(['first words'])
