@@ -3,6 +3,7 @@ import { mkdir, rm } from 'node:fs/promises'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
+import { PipesError } from '@pipes/interface'
 import * as api from '../src/index.js'
 import * as nodeApi from '../src/node.js'
 
@@ -112,10 +113,10 @@ describe('every public function refuses wrong types with a typed PipesError', ()
           args[pos] = bad
           const err = await failure(() => spec.call(...args))
           const label = `${spec.name} arg ${pos} = ${typeof bad === 'symbol' ? 'symbol' : Object.prototype.toString.call(bad)}`
-          expect(err, label).toBeInstanceOf(api.PipesError)
+          expect(err, label).toBeInstanceOf(PipesError)
           expect(err, label).not.toBeInstanceOf(TypeError)
-          expect((err as api.PipesError).code, label).toMatch(/^ERR_[A-Z_]+$/)
-          expect((err as api.PipesError).message.length, label).toBeGreaterThan(20)
+          expect((err as PipesError).code, label).toMatch(/^ERR_[A-Z_]+$/)
+          expect((err as PipesError).message.length, label).toBeGreaterThan(20)
           checked++
         }
       }

@@ -1,4 +1,4 @@
-import { PipesError } from '@pipes/identity'
+import { PipesError } from '@pipes/interface'
 
 /** A packet is larger than its pipeline's `maxPacketBytes`; nothing was stored or sent. */
 export class PacketTooLargeError extends PipesError {

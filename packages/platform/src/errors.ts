@@ -1,4 +1,4 @@
-import { PipesError } from '@pipes/identity'
+import { PipesError } from '@pipes/interface'
 
 /**
  * Another `PlatformAPI` (in this process or another one) holds the lock on

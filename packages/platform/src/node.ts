@@ -1,5 +1,5 @@
 import { ClosedError, NotConnectedError } from './errors.js'
-import { TypedEventTarget } from './typed-events.js'
+import { TypedEventTarget } from '@pipes/interface'
 import type { OpenedDatastore } from './storage.js'
 import type { LocalIdentity } from '@pipes/identity'
 import type { NodeStats, Pipeline, PipesNode } from '@pipes/pipeline'
@@ -11,13 +11,13 @@ export type CreatePipelineOptions = Parameters<PipesNode['createPipeline']>[0]
 /** The events a {@link Node} dispatches (`node.addEventListener(name, e => e.detail)`). */
 export interface NodeEvents {
   /** `connect()` finished: the node is on the network (detail: its peer id). */
-  connected: string
+  connected: CustomEvent<string>
   /** `disconnect()` (or `close()`) finished (detail: its peer id). */
-  disconnected: string
+  disconnected: CustomEvent<string>
   /** A peer connected to this node (detail: the peer's id). */
-  'peer:joined': string
+  'peer:joined': CustomEvent<string>
   /** A peer is no longer connected (detail: the peer's id). */
-  'peer:left': string
+  'peer:left': CustomEvent<string>
 }
 
 /** What {@link Node.stats} reports. */

@@ -1,4 +1,4 @@
-import { PipesError } from '@pipes/identity'
+import { PipesError } from '@pipes/interface'
 
 /**
  * A network config (or a transport option) is not usable. `field` names the

@@ -1,5 +1,5 @@
 import { generateIdentity } from '@pipes/identity'
-import { PipesError } from '@pipes/identity'
+import { PipesError } from '@pipes/interface'
 import { afterEach, describe, expect, it } from 'vitest'
 import { createTransport, generatePsk, InvalidNetworkConfigError, protocolFor, topicFor } from '../dist/index.js'
 import type { Transport } from '../dist/index.js'
