@@ -81,14 +81,6 @@ export class NetworkExistsError extends PipesError {
   }
 }
 
-/** A network config that is not usable. */
-export class InvalidNetworkConfigError extends PipesError {
-  static override name = 'InvalidNetworkConfigError'
-  constructor (reason: string) {
-    super('ERR_INVALID_NETWORK_CONFIG', `Invalid network config: ${reason}.`)
-  }
-}
-
 /** A file under `apiPath` that cannot be read back (edited by hand, or not ours). */
 export class CorruptConfigError extends PipesError {
   static override name = 'CorruptConfigError'

@@ -28,8 +28,10 @@ export { LOCAL_NETWORK, LOCAL_NETWORK_ID } from './network-config.js'
 export type { OpenedDatastore, PlatformStorage } from './storage.js'
 export {
   ApiPathLockedError, ClosedError, CorruptConfigError, IdentityExistsError, InvalidIdentityNameError,
-  InvalidNetworkConfigError, NetworkExistsError, NoLocalIdentityError, NotConnectedError, UnknownNetworkError
+  NetworkExistsError, NoLocalIdentityError, NotConnectedError, UnknownNetworkError
 } from './errors.js'
+// The one network-config error, thrown by the one validator (the transport's).
+export { InvalidNetworkConfigError } from '@pipes/transport'
 export type { Identity, LocalIdentity } from '@pipes/identity'
 export type { Packet, PacketListener, Pipeline } from '@pipes/pipeline'
 export type { NetworkConfig } from '@pipes/transport'

@@ -120,7 +120,7 @@ export class EncryptedPipelineImpl extends PersistentPipeline {
   /**
    * Removes a member and starts a new epoch whose key is sealed to the
    * remaining members only: the removed member reads nothing sent after.
-   * @throws {@link MembershipError} `ERR_NOT_ADMIN`, `ERR_MEMBERSHIP_NOT_READY`, or `ERR_NOT_MEMBER` (not a member, or the owner or an admin)
+   * @throws {@link MembershipError} `ERR_NOT_ADMIN`, `ERR_MEMBERSHIP_NOT_READY`, or `ERR_NOT_REMOVABLE` (not a member, or the owner or an admin)
    */
   async removeMember (member: Identity | string): Promise<void> {
     const membership = this.#memberList('removeMember')

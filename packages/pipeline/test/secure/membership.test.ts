@@ -112,9 +112,9 @@ describe('membership: genesis, add, remove', () => {
     await w.write(admin, w.view(admin).removeRecord(bob.publicKey))
     expect(w.view(carol).epoch).toBe(2)
     expect(w.view(bob).keys(2)).toEqual([])
-    expect(() => w.view(admin).removeRecord(owner.publicKey)).toThrow(expect.objectContaining({ code: 'ERR_NOT_MEMBER' }))
-    expect(() => w.view(owner).removeRecord(admin.publicKey)).toThrow(expect.objectContaining({ code: 'ERR_NOT_MEMBER' }))
-    expect(() => w.view(owner).removeRecord(outsider.publicKey)).toThrow(expect.objectContaining({ code: 'ERR_NOT_MEMBER' }))
+    expect(() => w.view(admin).removeRecord(owner.publicKey)).toThrow(expect.objectContaining({ code: 'ERR_NOT_REMOVABLE' }))
+    expect(() => w.view(owner).removeRecord(admin.publicKey)).toThrow(expect.objectContaining({ code: 'ERR_NOT_REMOVABLE' }))
+    expect(() => w.view(owner).removeRecord(outsider.publicKey)).toThrow(expect.objectContaining({ code: 'ERR_NOT_REMOVABLE' }))
   })
 
   it('a member that is not an admin cannot write records, and records it writes anyway are dropped and counted', async () => {
