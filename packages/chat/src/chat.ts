@@ -320,7 +320,7 @@ export class Chat {
     const node = this.node as Node
     let pipeline: EncryptedPipeline
     try {
-      pipeline = node.createPipeline({ name: `${this._pipelineName}.room.${name}`, encrypted }) as EncryptedPipeline
+      pipeline = node.createPipeline({ name: `${this._pipelineName}.room.${name}`, encrypted })
     } catch (err) {
       if (err instanceof PipelineExistsError) throw new InvalidRoomError(`room "${name}" is already open here with other keys (member list, passphrase or key): use chat.room("${name}")`)
       if (err instanceof InvalidSecureOptionError) throw new InvalidRoomError(err.message)
