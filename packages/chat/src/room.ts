@@ -4,10 +4,11 @@
  * member list its owner keeps (`chat.createRoom` / `chat.joinRoom(name, { owner })`)
  * or by a secret every member knows (`chat.joinRoom(name, { passphrase })`).
  */
+import { isIdentity } from '@pipes/identity'
 import { KeyUnavailableError, MembershipError } from '@pipes/pipeline'
 import { InvalidRoomError, NotRoomMemberError } from './errors.js'
 import { assertSendable, decodeMessage, encodeMessage, sentMessage } from './message.js'
-import { describeInput, isIdentity, toIdentity } from './users.js'
+import { describeInput, toIdentity } from './users.js'
 import type { ChatMessage } from './message.js'
 import type { UserRef } from './users.js'
 import type { Identity, LocalIdentity } from '@pipes/identity'

@@ -33,6 +33,7 @@ export {
   localIdentityFromSecretKey,
   identityFromParts,
   identityFromJSON,
+  isIdentity,
   IDENTITY_JSON_VERSION,
   type Identity,
   type LocalIdentity,
