@@ -1,8 +1,10 @@
 import { bytesToHex, generateIdentity, randomBytes, utf8Decode, utf8Encode } from '@pipes/identity'
 import { describe, expect, it } from 'vitest'
-import { decodeControlRecord, EncryptedCodec, encodeControlRecord, Membership } from '../../src/secure/index.js'
+import { decodeControlRecord, encodeControlRecord } from '../../src/secure/control-record.js'
+import { EncryptedCodec } from '../../src/secure/encrypted-codec.js'
+import { Membership } from '../../src/secure/membership.js'
 import { FLAGS, RecordClock, entryOf, scope } from './helpers.js'
-import type { ControlInput } from '../../src/secure/index.js'
+import type { ControlInput } from '../../src/secure/membership.js'
 import type { LocalIdentity } from '@pipes/identity'
 
 const owner = generateIdentity('owner')
