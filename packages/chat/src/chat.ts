@@ -7,6 +7,7 @@
  * sections, "Private Chat" and "Encrypted Chat" (left open in the tutorial), are written
  * here: `sendPrivateMessage` and rooms (`createRoom`, `joinRoom`).
  */
+import { InvalidSecureOptionError, PipelineExistsError } from '@pipes/pipeline'
 import { PlatformAPI } from '@pipes/platform'
 import {
   AlreadyConnectedError, ChatNotConnectedError, InvalidChatOptionsError, InvalidRecipientError, InvalidRoomError, UserAlreadyConfiguredError
@@ -319,11 +320,10 @@ export class Chat {
     const node = this.node as Node
     let pipeline: EncryptedPipeline
     try {
-      pipeline = node.createPipeline({ name: `${this._pipelineName}.room.${name}`, encrypted }) as EncryptedPipeline
+      pipeline = node.createPipeline({ name: `${this._pipelineName}.room.${name}`, encrypted })
     } catch (err) {
-      const code = (err as { code?: unknown }).code
-      if (code === 'ERR_PIPELINE_EXISTS') throw new InvalidRoomError(`room "${name}" is already open here with other keys (member list, passphrase or key): use chat.room("${name}")`)
-      if (code === 'ERR_INVALID_SECURE_OPTION') throw new InvalidRoomError((err as Error).message)
+      if (err instanceof PipelineExistsError) throw new InvalidRoomError(`room "${name}" is already open here with other keys (member list, passphrase or key): use chat.room("${name}")`)
+      if (err instanceof InvalidSecureOptionError) throw new InvalidRoomError(err.message)
       throw err
     }
     const open = this._rooms.get(name)

@@ -1,4 +1,4 @@
-import { PipesError } from '@pipes/identity'
+import { PipesError } from '@pipes/interface'
 
 /** `setupUser` on an `apiPath` that already has its user. */
 export class UserAlreadyConfiguredError extends PipesError {

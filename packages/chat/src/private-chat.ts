@@ -75,7 +75,8 @@ export class PrivateChats {
     if (existing !== undefined) return existing
     const { node, identity, baseName } = this.#init
     const name = privatePipelineName(baseName, identity.publicKey, peer.publicKey)
-    const pipeline = (node.pipelineNamed(name) ?? node.createPipeline({ name, peer: peer.id })) as PointToPointPipeline
+    // Returns the node's existing pipeline when one with these options is already there.
+    const pipeline = node.createPipeline({ name, peer: peer.id })
     const listener = (packet: Packet): void => { this.#init.onPacket(packet, peer.id) }
     pipeline.addPacketListener(listener)
     this.#listeners.set(pipeline, listener)

@@ -4,9 +4,11 @@
  * member list its owner keeps (`chat.createRoom` / `chat.joinRoom(name, { owner })`)
  * or by a secret every member knows (`chat.joinRoom(name, { passphrase })`).
  */
+import { isIdentity } from '@pipes/identity'
+import { KeyUnavailableError, MembershipError } from '@pipes/pipeline'
 import { InvalidRoomError, NotRoomMemberError } from './errors.js'
 import { assertSendable, decodeMessage, encodeMessage, sentMessage } from './message.js'
-import { describeInput, isIdentity, toIdentity } from './users.js'
+import { describeInput, toIdentity } from './users.js'
 import type { ChatMessage } from './message.js'
 import type { UserRef } from './users.js'
 import type { Identity, LocalIdentity } from '@pipes/identity'
@@ -69,8 +71,7 @@ export class Room {
     try {
       packet = await this.pipeline.putPacket(encodeMessage({ text, sender: this.#init.identity.name, timestamp }))
     } catch (err) {
-      const code = (err as { code?: unknown }).code
-      if (code === 'ERR_NOT_MEMBER' || code === 'ERR_KEY_UNAVAILABLE') throw new NotRoomMemberError(this.name)
+      if ((err instanceof MembershipError && err.code === 'ERR_NOT_MEMBER') || err instanceof KeyUnavailableError) throw new NotRoomMemberError(this.name)
       throw err
     }
     this.#init.onSent()
@@ -91,7 +92,7 @@ export class Room {
    * Removes a member (their `Identity`, identity JSON or id). The room moves
    * to a new key epoch the removed member cannot read: nothing sent after
    * the others have the new key reaches them.
-   * @throws `ERR_NOT_ADMIN`, `ERR_NOT_MEMBER` (from `@pipes/pipeline`)
+   * @throws `ERR_NOT_ADMIN`, `ERR_NOT_REMOVABLE` (from `@pipes/pipeline`)
    */
   async removeMember (member: UserRef): Promise<void> {
     const ref = typeof member === 'string' && !member.trimStart().startsWith('{') ? member : await identityOf(member, 'removeMember(member)')

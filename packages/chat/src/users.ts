@@ -3,7 +3,7 @@
  * (`identity.toJSON()`, as an object or as text, e.g. pasted from a QR code
  * or an e-mail), or, where only the key matters, their id.
  */
-import { identityFromJSON, peerIdFromPublicKey, publicKeyFromPeerId } from '@pipes/identity'
+import { identityFromJSON, isIdentity, peerIdFromPublicKey, publicKeyFromPeerId } from '@pipes/identity'
 import type { Identity, IdentityJSON } from '@pipes/identity'
 
 /** Another user: an `Identity`, its JSON (object or text), or its id (`"12D3KooW..."`) where only the key is needed. */
@@ -13,14 +13,6 @@ export type UserRef = Identity | IdentityJSON | string
 export interface UserKey {
   id: string
   publicKey: Uint8Array
-}
-
-/** Whether `x` has the shape of an `Identity` (a key, an id, a name and its signature). */
-export function isIdentity (x: unknown): x is Identity {
-  if (x === null || typeof x !== 'object') return false
-  const i = x as Partial<Identity>
-  return i.publicKey instanceof Uint8Array && i.publicKey.length === 32 && typeof i.id === 'string' &&
-    typeof i.name === 'string' && i.nameSignature instanceof Uint8Array
 }
 
 /**

@@ -1,18 +1,4 @@
-/**
- * The base of every public error in Pipes. Each subclass has a stable `code`
- * that callers and tests match on; the message says what to do about it.
- */
-export class PipesError extends Error {
-  static override name = 'PipesError'
-  /** A stable, machine-readable code such as `ERR_INVALID_KEY`. */
-  readonly code: string
-
-  constructor (code: string, message: string, options?: { cause?: unknown }) {
-    super(message, options)
-    this.code = code
-    this.name = new.target.name
-  }
-}
+import { PipesError } from '@pipes/interface'
 
 /** A key has the wrong type or length, or is not a usable ed25519/X25519 key. */
 export class InvalidKeyError extends PipesError {

@@ -228,3 +228,15 @@ export function assertLocalIdentity (value: unknown, what: string): asserts valu
   assertSecretKey(secretKey, `${what}.secretKey`)
   assertValidName(name)
 }
+
+/**
+ * Whether `x` has the shape of an {@link Identity}: a 32-byte public key, a
+ * 64-byte name signature, a name and an id. A shape check only (nothing is
+ * verified); use {@link identityFromJSON} to check a serialized one.
+ */
+export function isIdentity (x: unknown): x is Identity {
+  if (x === null || typeof x !== 'object') return false
+  const i = x as Partial<Identity>
+  return i.publicKey instanceof Uint8Array && i.publicKey.length === 32 && typeof i.name === 'string' &&
+    i.nameSignature instanceof Uint8Array && i.nameSignature.length === 64 && typeof i.id === 'string'
+}

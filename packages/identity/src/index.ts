@@ -4,14 +4,13 @@
  * libp2p PeerId it gives, and a signed name), signatures and fast
  * verification (WebCrypto with a noble fallback, batched), X25519 key
  * agreement and sealed boxes, key files optionally sealed with a passphrase,
- * and the crypto primitives the other Pipes packages build on. Also the home
- * of {@link PipesError}, the base of every public error in Pipes.
+ * and the crypto primitives the other Pipes packages build on. Its errors
+ * extend `PipesError` from `@pipes/interface`.
  *
  * Browser-safe: nothing here imports a Node built-in. File writing lives in
  * `@pipes/identity/node`.
  */
 export {
-  PipesError,
   InvalidKeyError,
   InvalidNameError,
   InvalidSignatureInputError,
@@ -34,6 +33,7 @@ export {
   localIdentityFromSecretKey,
   identityFromParts,
   identityFromJSON,
+  isIdentity,
   IDENTITY_JSON_VERSION,
   type Identity,
   type LocalIdentity,

@@ -1,7 +1,8 @@
 import { scryptAsync } from '@noble/hashes/scrypt.js'
 import { aeadOpen, aeadSeal } from './aead.js'
 import { bytesToHex, concatBytes, describe, equalBytes, hexToBytes, randomBytes, utf8Encode } from './bytes.js'
-import { DecryptionFailedError, InvalidInputError, KeyFileCorruptError, PassphraseRequiredError, PipesError, WrongPassphraseError } from './errors.js'
+import { PipesError } from '@pipes/interface'
+import { DecryptionFailedError, InvalidInputError, KeyFileCorruptError, PassphraseRequiredError, WrongPassphraseError } from './errors.js'
 import { assertLocalIdentity, localIdentityFromSecretKey, type LocalIdentity } from './identity.js'
 
 /** Version written in every key file; files of other versions are refused. */

@@ -3,8 +3,9 @@ import { mkdir, rm } from 'node:fs/promises'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
+import { PipesError } from '@pipes/interface'
 import * as api from '../src/index.js'
-import * as nodeApi from '../src/node.js'
+import * as nodeApi from '../src/key-file-fs.js'
 
 // Every public function gets every wrong type at every argument position (the
 // other arguments valid) and must throw or reject a typed PipesError with a
@@ -99,7 +100,7 @@ describe('every public function refuses wrong types with a typed PipesError', ()
       .filter(([name, value]) => typeof value === 'function' && !/Error$/.test(name))
       .map(([name]) => name)
     // Predicates that answer for any input, and the zero-argument support probe.
-    const exempt = new Set(['isValidName', 'webCryptoEd25519Available'])
+    const exempt = new Set(['isIdentity', 'isValidName', 'webCryptoEd25519Available'])
     expect(functions.filter((name) => !covered.has(name) && !exempt.has(name))).toEqual([])
   })
 
@@ -112,10 +113,10 @@ describe('every public function refuses wrong types with a typed PipesError', ()
           args[pos] = bad
           const err = await failure(() => spec.call(...args))
           const label = `${spec.name} arg ${pos} = ${typeof bad === 'symbol' ? 'symbol' : Object.prototype.toString.call(bad)}`
-          expect(err, label).toBeInstanceOf(api.PipesError)
+          expect(err, label).toBeInstanceOf(PipesError)
           expect(err, label).not.toBeInstanceOf(TypeError)
-          expect((err as api.PipesError).code, label).toMatch(/^ERR_[A-Z_]+$/)
-          expect((err as api.PipesError).message.length, label).toBeGreaterThan(20)
+          expect((err as PipesError).code, label).toMatch(/^ERR_[A-Z_]+$/)
+          expect((err as PipesError).message.length, label).toBeGreaterThan(20)
           checked++
         }
       }

@@ -1,6 +1,6 @@
 import { InvalidPipelineArgumentError, NodeStoppedError, PacketTooLargeError } from './errors.js'
 import { ListenerSet } from './listener-set.js'
-import { TypedEventTarget } from './typed-event-target.js'
+import { TypedEventTarget } from '@pipes/interface'
 import type { NodeContext } from './context.js'
 import type { EntryRules } from './entry-rules.js'
 import type { PayloadCodec } from './payload-codec.js'

@@ -1,4 +1,4 @@
-/** Small byte helpers used across the package (kept local: no dependency for four functions). */
+/** Small byte helpers used across the package (kept local: no dependency for these few). */
 
 const HEX: string[] = Array.from({ length: 256 }, (_, i) => i.toString(16).padStart(2, '0'))
 
@@ -6,14 +6,6 @@ const HEX: string[] = Array.from({ length: 256 }, (_, i) => i.toString(16).padSt
 export function toHex (bytes: Uint8Array): string {
   let out = ''
   for (let i = 0; i < bytes.length; i++) out += HEX[bytes[i] as number] as string
-  return out
-}
-
-/** Bytes of an even-length lowercase or uppercase hex string; undefined when it is not hex. */
-export function fromHex (hex: string): Uint8Array | undefined {
-  if (hex.length % 2 !== 0 || !/^[0-9a-fA-F]*$/.test(hex)) return undefined
-  const out = new Uint8Array(hex.length / 2)
-  for (let i = 0; i < out.length; i++) out[i] = parseInt(hex.slice(i * 2, i * 2 + 2), 16)
   return out
 }
 

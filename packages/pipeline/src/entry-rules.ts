@@ -1,3 +1,5 @@
+import { MAX_NAME_BYTES } from '@pipes/identity'
+import { utf8 } from './bytes.js'
 import { ENTRY_ID_BYTES, ENTRY_VERSION, FLAG_ENCRYPTED, KNOWN_FLAGS } from './entry-codec.js'
 import type { UnsignedEntry } from './entry-codec.js'
 import type { RejectReason } from './reject-reasons.js'
@@ -19,8 +21,6 @@ export interface EntryRules {
 /** Bytes an entry may take beyond its payload (keys, names, signatures, varints). */
 export const ENTRY_OVERHEAD_BYTES = 1024
 
-const MAX_NAME_BYTES = 64
-
 /**
  * Checks every field of a decoded entry against the pipeline's rules (no
  * cryptography: see `verifyEntry`). Returns the reason to refuse it, or
@@ -33,7 +33,8 @@ export function checkEntryShape (entry: UnsignedEntry, rules: EntryRules, now: n
   if ((entry.flags & ~KNOWN_FLAGS) !== 0) return 'malformed'
   if (entry.flags !== rules.flags) return 'wrong-kind'
   if (entry.author.length !== 32 || entry.nameSignature.length !== 64) return 'malformed'
-  const nameBytes = entry.authorName.length
+  // UTF-8 bytes, as identity's rule counts them (`.length` counts UTF-16 units).
+  const nameBytes = utf8(entry.authorName).length
   if (nameBytes === 0 || nameBytes > MAX_NAME_BYTES) return 'malformed'
   if (!Number.isSafeInteger(entry.seq) || entry.seq < 1) return 'malformed'
   if (rules.chained) {

@@ -1,4 +1,4 @@
-import { PipesError } from '@pipes/identity'
+import { PipesError } from '@pipes/interface'
 
 /** A packet is larger than its pipeline's `maxPacketBytes`; nothing was stored or sent. */
 export class PacketTooLargeError extends PipesError {
@@ -94,10 +94,20 @@ export class InvalidSecureOptionError extends PipesError {
   }
 }
 
-/** A membership change was asked of a node that may not make it (not an admin, or it lacks the current key). */
+/** The codes of {@link MembershipError}. */
+export type MembershipErrorCode = 'ERR_NOT_ADMIN' | 'ERR_MEMBERSHIP_NOT_READY' | 'ERR_NOT_MEMBER' | 'ERR_NOT_REMOVABLE'
+
+/**
+ * A membership call or an encrypted write that this node may not make. Its
+ * `code` says which, one meaning each:
+ * - `ERR_NOT_ADMIN`: only the owner and the admins may change the members.
+ * - `ERR_MEMBERSHIP_NOT_READY`: this admin does not hold the current epoch key yet (wait for sync), or every epoch is used.
+ * - `ERR_NOT_MEMBER`: this node holds no key to write with: it is not a member, or its key-grant has not arrived.
+ * - `ERR_NOT_REMOVABLE`: the identity given to `removeMember` is not a member, or is the owner or an admin (fixed at creation).
+ */
 export class MembershipError extends PipesError {
   static override name = 'MembershipError'
-  constructor (code: 'ERR_NOT_ADMIN' | 'ERR_MEMBERSHIP_NOT_READY' | 'ERR_NOT_MEMBER', message: string) {
+  constructor (code: MembershipErrorCode, message: string) {
     super(code, message)
   }
 }

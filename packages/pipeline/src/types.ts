@@ -144,7 +144,7 @@ export interface EncryptedPipeline extends Pipeline {
    * Removes a member (an Identity or its id) and starts a new epoch whose key
    * is sealed to the remaining members only: the removed member reads
    * nothing sent afterwards, whatever it saved.
-   * @throws {@link MembershipError} `ERR_NOT_ADMIN`, `ERR_MEMBERSHIP_NOT_READY`, `ERR_NOT_MEMBER` (not a member, or the owner or an admin)
+   * @throws {@link MembershipError} `ERR_NOT_ADMIN`, `ERR_MEMBERSHIP_NOT_READY`, `ERR_NOT_REMOVABLE` (not a member, or the owner or an admin)
    * @throws {@link InvalidPipelineArgumentError} when `member` is neither an Identity nor an identity id
    */
   removeMember (member: Identity | string): Promise<void>

@@ -1,7 +1,7 @@
 import { generateIdentity, utf8Encode } from '@pipes/identity'
 import { waitFor } from '@pipes/testkit'
 import { afterEach, describe, expect, it } from 'vitest'
-import { Membership } from '../src/secure/index.js'
+import { Membership } from '../src/secure/membership.js'
 import { enc, networkId, startNode } from './helpers.js'
 import { RecordClock, scope } from './secure/helpers.js'
 import type { Packet } from '../src/index.js'

@@ -1,4 +1,4 @@
-import { PipesError } from '@pipes/identity'
+import { PipesError } from '@pipes/interface'
 
 /**
  * Another `PlatformAPI` (in this process or another one) holds the lock on
@@ -78,14 +78,6 @@ export class NetworkExistsError extends PipesError {
     super('ERR_NETWORK_EXISTS', builtIn
       ? `"${id}" is the built-in loopback network and cannot be replaced or removed; pick another id for your network.`
       : `A network with id "${id}" is already configured. Remove it first with await api.removeNetwork("${id}") to replace it.`)
-  }
-}
-
-/** A network config that is not usable. */
-export class InvalidNetworkConfigError extends PipesError {
-  static override name = 'InvalidNetworkConfigError'
-  constructor (reason: string) {
-    super('ERR_INVALID_NETWORK_CONFIG', `Invalid network config: ${reason}.`)
   }
 }
 

@@ -23,13 +23,16 @@ export { PlatformAPI } from './platform-api.js'
 export type { PlatformAPIOptions, TransportTimings } from './platform-api.js'
 export { Network } from './network.js'
 export { Node } from './node.js'
-export type { CreatePipelineOptions, NodeEvents, PlatformNodeStats } from './node.js'
+export type { NodeEvents, PlatformNodeStats } from './node.js'
+export type { CreatePipelineOptions, EncryptedPipeline, PointToPointPipeline } from '@pipes/pipeline'
 export { LOCAL_NETWORK, LOCAL_NETWORK_ID } from './network-config.js'
 export type { OpenedDatastore, PlatformStorage } from './storage.js'
 export {
   ApiPathLockedError, ClosedError, CorruptConfigError, IdentityExistsError, InvalidIdentityNameError,
-  InvalidNetworkConfigError, NetworkExistsError, NoLocalIdentityError, NotConnectedError, UnknownNetworkError
+  NetworkExistsError, NoLocalIdentityError, NotConnectedError, UnknownNetworkError
 } from './errors.js'
+// The one network-config error, thrown by the one validator (the transport's).
+export { InvalidNetworkConfigError } from '@pipes/transport'
 export type { Identity, LocalIdentity } from '@pipes/identity'
 export type { Packet, PacketListener, Pipeline } from '@pipes/pipeline'
 export type { NetworkConfig } from '@pipes/transport'

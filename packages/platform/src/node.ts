@@ -1,23 +1,20 @@
 import { ClosedError, NotConnectedError } from './errors.js'
-import { TypedEventTarget } from './typed-events.js'
+import { TypedEventTarget } from '@pipes/interface'
 import type { OpenedDatastore } from './storage.js'
 import type { LocalIdentity } from '@pipes/identity'
-import type { NodeStats, Pipeline, PipesNode } from '@pipes/pipeline'
+import type { CreatePipelineOptions, EncryptedPipeline, NodeStats, Pipeline, PipesNode, PointToPointPipeline } from '@pipes/pipeline'
 import type { NetworkConfig, Transport, TransportStats } from '@pipes/transport'
-
-/** The options of {@link Node.createPipeline} (those of `@pipes/pipeline`). */
-export type CreatePipelineOptions = Parameters<PipesNode['createPipeline']>[0]
 
 /** The events a {@link Node} dispatches (`node.addEventListener(name, e => e.detail)`). */
 export interface NodeEvents {
   /** `connect()` finished: the node is on the network (detail: its peer id). */
-  connected: string
+  connected: CustomEvent<string>
   /** `disconnect()` (or `close()`) finished (detail: its peer id). */
-  disconnected: string
+  disconnected: CustomEvent<string>
   /** A peer connected to this node (detail: the peer's id). */
-  'peer:joined': string
+  'peer:joined': CustomEvent<string>
   /** A peer is no longer connected (detail: the peer's id). */
-  'peer:left': string
+  'peer:left': CustomEvent<string>
 }
 
 /** What {@link Node.stats} reports. */
@@ -147,6 +144,9 @@ export class Node extends TypedEventTarget<NodeEvents> {
    * `ERR_PIPELINE_EXISTS` (from `@pipes/pipeline`) when the options ask for
    * another kind or size limit.
    */
+  createPipeline (options: CreatePipelineOptions & { encrypted: object }): EncryptedPipeline
+  createPipeline (options: CreatePipelineOptions & { peer: object | string }): PointToPointPipeline
+  createPipeline (options: CreatePipelineOptions): Pipeline
   createPipeline (options: CreatePipelineOptions): Pipeline {
     this.#checkOpen()
     return this.#pipes.createPipeline(options)

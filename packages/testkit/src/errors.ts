@@ -1,4 +1,4 @@
-import { PipesError } from '@pipes/identity'
+import { PipesError } from '@pipes/interface'
 
 /** A wait of the test kit ran out of time. */
 export class WaitTimeoutError extends PipesError {

@@ -17,7 +17,7 @@ export * from './common.js'
  * `identity.id`) and, unless `start: false`, starts it.
  *
  * @throws {@link InvalidNetworkConfigError} for a bad network config (naming the field).
- * @throws {@link InvalidIdentityError} for an identity whose key does not match its id.
+ * @throws {@link UnusableIdentityError} for an identity whose key does not match its id.
  */
 export async function createTransport (init: CreateTransportInit): Promise<Transport> {
   return await createTransportOn(browserPlatform, init)

@@ -1,8 +1,8 @@
 // Everything both entries (Node and browser) export, except createTransport.
-export { FrameTooLargeError, InvalidIdentityError, InvalidNetworkConfigError, InvalidPeerAddressError, PeerNotFoundError, StreamResetError, TransportStoppedError } from './errors.js'
+export { FrameTooLargeError, UnusableIdentityError, InvalidNetworkConfigError, InvalidPeerAddressError, PeerNotFoundError, StreamResetError, TransportStoppedError } from './errors.js'
 export { DEFAULT_MAX_FRAME_BYTES } from './frame-stream.js'
 export type { FrameStream } from './frame-stream.js'
-export { generatePsk, protocolFor, topicFor } from './network-config.js'
+export { generatePsk, protocolFor, resolveNetworkConfig, topicFor } from './network-config.js'
 export { libp2pOf } from './pipes-transport.js'
 export type { NetworkConfig, ResolvedNetworkConfig } from './network-config.js'
 export type { RedialOptions } from './redialer.js'

@@ -1,4 +1,4 @@
-import { PipesError } from '@pipes/identity'
+import { PipesError } from '@pipes/interface'
 
 /**
  * A network config (or a transport option) is not usable. `field` names the
@@ -10,7 +10,7 @@ export class InvalidNetworkConfigError extends PipesError {
   readonly field: string
 
   constructor (field: string, problem: string) {
-    super('ERR_INVALID_NETWORK_CONFIG', `Invalid network config field "${field}": ${problem}. Fix this field and create the transport again.`)
+    super('ERR_INVALID_NETWORK_CONFIG', `Invalid network config field "${field}": ${problem}. Fix this field and pass the config again.`)
     this.field = field
   }
 }
@@ -61,12 +61,16 @@ export class InvalidPeerAddressError extends PipesError {
   }
 }
 
-/** The identity given to `createTransport` is not a usable ed25519 identity. */
-export class InvalidIdentityError extends PipesError {
-  static override name = 'InvalidIdentityError'
+/**
+ * The identity given to `createTransport` cannot run a node: its secret key is
+ * missing or malformed, or its key and id do not belong together. (A malformed
+ * serialized identity is `@pipes/identity`'s `InvalidIdentityError`.)
+ */
+export class UnusableIdentityError extends PipesError {
+  static override name = 'UnusableIdentityError'
 
   constructor (problem: string) {
-    super('ERR_INVALID_IDENTITY', `The identity cannot run a transport: ${problem}. Pass a LocalIdentity from @pipes/identity (generateIdentity or a key file).`)
+    super('ERR_UNUSABLE_IDENTITY', `The identity cannot run a transport: ${problem}. Pass a LocalIdentity from @pipes/identity (generateIdentity or a key file).`)
   }
 }
 

@@ -32,7 +32,8 @@ export interface ResolvedNetworkConfig {
   psk?: string
 }
 
-const NETWORK_ID = /^[A-Za-z0-9._-]{1,64}$/
+// Starts with a letter or digit: the id also names a directory (the platform's), so ".." must not pass.
+const NETWORK_ID = /^[A-Za-z0-9][A-Za-z0-9._-]{0,63}$/
 const PSK_TEXT = /^\/key\/swarm\/psk\/1\.0\.0\/\n\/base16\/\n([0-9a-fA-F]{64})\s*$/
 
 /** Transports a listen address may use. */
@@ -89,7 +90,7 @@ export function resolveNetworkConfig (input: unknown): ResolvedNetworkConfig {
   const config = input as Record<string, unknown>
   const id = config.id
   if (typeof id !== 'string' || id === '') throw new InvalidNetworkConfigError('id', 'expected a non-empty string')
-  if (!NETWORK_ID.test(id)) throw new InvalidNetworkConfigError('id', `"${id}" may only use letters, digits, ".", "_" and "-" (1 to 64 characters)`)
+  if (!NETWORK_ID.test(id)) throw new InvalidNetworkConfigError('id', `"${id}" may only use letters, digits, ".", "_" and "-", starting with a letter or digit (1 to 64 characters)`)
 
   const bootstrap = stringList(config, 'bootstrap').map((value, i) => {
     const field = `bootstrap[${i}]`

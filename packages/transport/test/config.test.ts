@@ -1,5 +1,5 @@
 import { generateIdentity } from '@pipes/identity'
-import { PipesError } from '@pipes/identity'
+import { PipesError } from '@pipes/interface'
 import { afterEach, describe, expect, it } from 'vitest'
 import { createTransport, generatePsk, InvalidNetworkConfigError, libp2pOf, protocolFor, topicFor } from '../dist/index.js'
 import type { Transport } from '../dist/index.js'
@@ -59,7 +59,7 @@ it('refuses an identity whose id does not match its key', async () => {
   const identity = generateIdentity('me')
   const other = generateIdentity('other')
   const forged = { id: other.id, publicKey: identity.publicKey, secretKey: identity.secretKey }
-  await expect(createTransport({ identity: forged, network: { id: 'x' } })).rejects.toMatchObject({ code: 'ERR_INVALID_IDENTITY' })
+  await expect(createTransport({ identity: forged, network: { id: 'x' } })).rejects.toMatchObject({ code: 'ERR_UNUSABLE_IDENTITY' })
 })
 
 it('names topics and protocols by network; generatePsk makes distinct valid keys', async () => {

@@ -1,4 +1,4 @@
-import { AEAD_OVERHEAD_BYTES, bytesToHex } from '@pipes/identity'
+import { AEAD_OVERHEAD_BYTES, bytesToHex, isIdentity } from '@pipes/identity'
 import { FLAG_ENCRYPTED, FLAG_PERSISTENT } from '../entry-codec.js'
 import { PersistentPipeline } from '../persistent-pipeline.js'
 import { EncryptedCodec, staticKeyring } from './encrypted-codec.js'
@@ -6,7 +6,7 @@ import { InvalidPipelineArgumentError } from '../errors.js'
 import { KeyUnavailableError, MembershipError } from './errors.js'
 import { Membership } from './membership.js'
 import { pipelineKeyFromPassphrase, pipelineKeyFromSharedKey } from './pipeline-key.js'
-import { isIdentity, publicKeyOf } from './secure-options.js'
+import { publicKeyOf } from './secure-options.js'
 import type { NodeContext } from '../context.js'
 import type { UnsignedEntry } from '../entry-codec.js'
 import type { EncodedPayload, PayloadCodec } from '../payload-codec.js'
@@ -120,7 +120,7 @@ export class EncryptedPipelineImpl extends PersistentPipeline {
   /**
    * Removes a member and starts a new epoch whose key is sealed to the
    * remaining members only: the removed member reads nothing sent after.
-   * @throws {@link MembershipError} `ERR_NOT_ADMIN`, `ERR_MEMBERSHIP_NOT_READY`, or `ERR_NOT_MEMBER` (not a member, or the owner or an admin)
+   * @throws {@link MembershipError} `ERR_NOT_ADMIN`, `ERR_MEMBERSHIP_NOT_READY`, or `ERR_NOT_REMOVABLE` (not a member, or the owner or an admin)
    */
   async removeMember (member: Identity | string): Promise<void> {
     const membership = this.#memberList('removeMember')

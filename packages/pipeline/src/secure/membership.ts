@@ -298,13 +298,13 @@ export class Membership implements Keyring {
   /**
    * A `remove` record: `publicKey` leaves, and a fresh key for the next
    * epoch is sealed to every remaining member only.
-   * @throws {@link MembershipError} `ERR_NOT_ADMIN` / `ERR_MEMBERSHIP_NOT_READY`; `ERR_NOT_MEMBER` when removing an admin or a non-member
+   * @throws {@link MembershipError} `ERR_NOT_ADMIN` / `ERR_MEMBERSHIP_NOT_READY`; `ERR_NOT_REMOVABLE` when removing an admin or a non-member
    */
   removeRecord (publicKey: Uint8Array): Uint8Array {
     this.#currentEpochKey('remove a member')
     const hex = bytesToHex(publicKey)
-    if (this.#admins.has(hex)) throw new MembershipError('ERR_NOT_MEMBER', 'the owner and the admins are fixed when the pipeline is created and cannot be removed')
-    if (!this.#members.has(hex)) throw new MembershipError('ERR_NOT_MEMBER', `${hex} is not a member of "${this.#scope.pipeline}"`)
+    if (this.#admins.has(hex)) throw new MembershipError('ERR_NOT_REMOVABLE', 'the owner and the admins are fixed when the pipeline is created and cannot be removed')
+    if (!this.#members.has(hex)) throw new MembershipError('ERR_NOT_REMOVABLE', `${hex} is not a member of "${this.#scope.pipeline}"`)
     const epoch = this.#nextEpoch()
     const remaining = [...this.#members.values()].filter(m => bytesToHex(m.publicKey) !== hex).map(m => m.publicKey)
     return encodeControlRecord({ type: 'remove', epoch, member: publicKey, grants: this.#grants(randomBytes(32), epoch, remaining) })

@@ -1,4 +1,4 @@
-import { publicKeyFromPeerId } from '@pipes/identity'
+import { isIdentity, publicKeyFromPeerId } from '@pipes/identity'
 import { InvalidSecureOptionError } from './errors.js'
 import type { Identity } from '@pipes/identity'
 
@@ -58,14 +58,6 @@ export function parseEncryptedOptions (value: unknown): SecureConfig {
       if (o.relayOnly !== true) throw new InvalidSecureOptionError('createPipeline: encrypted.relayOnly must be true')
       return { mode: 'relay' }
   }
-}
-
-/** Whether `x` looks like an Identity (a public key, a name and its signature). */
-export function isIdentity (x: unknown): x is Identity {
-  if (x === null || typeof x !== 'object') return false
-  const i = x as Partial<Identity>
-  return i.publicKey instanceof Uint8Array && i.publicKey.length === 32 && typeof i.name === 'string' &&
-    i.nameSignature instanceof Uint8Array && i.nameSignature.length === 64 && typeof i.id === 'string'
 }
 
 function identities (value: unknown, what: string): Identity[] {

@@ -1,8 +1,9 @@
 import { generateIdentity, randomBytes, utf8Decode, utf8Encode } from '@pipes/identity'
 import { describe, expect, it } from 'vitest'
-import { EncryptedCodec, pipelineKeyFromSharedKey, staticKeyring } from '../../src/secure/index.js'
+import { EncryptedCodec, staticKeyring } from '../../src/secure/encrypted-codec.js'
+import { pipelineKeyFromSharedKey } from '../../src/secure/pipeline-key.js'
 import { FLAGS, entryOf, scope } from './helpers.js'
-import type { Keyring } from '../../src/secure/index.js'
+import type { Keyring } from '../../src/secure/encrypted-codec.js'
 
 const alice = generateIdentity('alice')
 const bob = generateIdentity('bob')

@@ -3,7 +3,7 @@ import { partition, startHostilePeer, waitFor } from '@pipes/testkit'
 import { topicFor } from '@pipes/transport'
 import { afterEach, describe, expect, it } from 'vitest'
 import { encodeEntry, FLAG_ENCRYPTED, FLAG_PERSISTENT } from '../../src/index.js'
-import { encodeControlRecord, grantPlaintext } from '../../src/secure/index.js'
+import { encodeControlRecord, grantPlaintext } from '../../src/secure/control-record.js'
 import { connect, dec, enc, levelStore, networkId, removeDir, startNode } from '../helpers.js'
 import { countMarker } from './net-helpers.js'
 import type { EncryptedPipeline, Packet } from '../../src/index.js'
@@ -89,8 +89,8 @@ describe('encrypted pipeline: member list', () => {
     for (const bad of [undefined, null, 'not-an-id', 42, {}, new Uint8Array(32)]) {
       await expect(px.removeMember(bad as never)).rejects.toMatchObject({ code: 'ERR_INVALID_ARGUMENT' })
     }
-    await expect(px.removeMember(generateIdentity('stranger').id)).rejects.toMatchObject({ code: 'ERR_NOT_MEMBER' })
-    await expect(px.removeMember(a.identity.id)).rejects.toMatchObject({ code: 'ERR_NOT_MEMBER' })
+    await expect(px.removeMember(generateIdentity('stranger').id)).rejects.toMatchObject({ code: 'ERR_NOT_REMOVABLE' })
+    await expect(px.removeMember(a.identity.id)).rejects.toMatchObject({ code: 'ERR_NOT_REMOVABLE' })
     expect(pf.hasKey).toBe(false)
     await px.addMember(f.identity.public())
     await hasEpoch(pf, 1, 'fay')

@@ -1,5 +1,6 @@
 import { bytesToHex, randomBytes } from '@pipes/identity'
-import type { ControlInput, SealedEntry } from '../../src/secure/index.js'
+import type { SealedEntry } from '../../src/secure/encrypted-codec.js'
+import type { ControlInput } from '../../src/secure/membership.js'
 
 export const scope = { network: 'net-secure', pipeline: 'ROOM' }
 /** The entry format's FLAG_PERSISTENT | FLAG_ENCRYPTED (literal: these tests need nothing of the entry format). */

@@ -1,8 +1,10 @@
 import { bytesToHex, generateIdentity, randomBytes, utf8Decode, utf8Encode } from '@pipes/identity'
 import { describe, expect, it } from 'vitest'
-import { decodeControlRecord, EncryptedCodec, encodeControlRecord, Membership } from '../../src/secure/index.js'
+import { decodeControlRecord, encodeControlRecord } from '../../src/secure/control-record.js'
+import { EncryptedCodec } from '../../src/secure/encrypted-codec.js'
+import { Membership } from '../../src/secure/membership.js'
 import { FLAGS, RecordClock, entryOf, scope } from './helpers.js'
-import type { ControlInput } from '../../src/secure/index.js'
+import type { ControlInput } from '../../src/secure/membership.js'
 import type { LocalIdentity } from '@pipes/identity'
 
 const owner = generateIdentity('owner')
@@ -112,9 +114,9 @@ describe('membership: genesis, add, remove', () => {
     await w.write(admin, w.view(admin).removeRecord(bob.publicKey))
     expect(w.view(carol).epoch).toBe(2)
     expect(w.view(bob).keys(2)).toEqual([])
-    expect(() => w.view(admin).removeRecord(owner.publicKey)).toThrow(expect.objectContaining({ code: 'ERR_NOT_MEMBER' }))
-    expect(() => w.view(owner).removeRecord(admin.publicKey)).toThrow(expect.objectContaining({ code: 'ERR_NOT_MEMBER' }))
-    expect(() => w.view(owner).removeRecord(outsider.publicKey)).toThrow(expect.objectContaining({ code: 'ERR_NOT_MEMBER' }))
+    expect(() => w.view(admin).removeRecord(owner.publicKey)).toThrow(expect.objectContaining({ code: 'ERR_NOT_REMOVABLE' }))
+    expect(() => w.view(owner).removeRecord(admin.publicKey)).toThrow(expect.objectContaining({ code: 'ERR_NOT_REMOVABLE' }))
+    expect(() => w.view(owner).removeRecord(outsider.publicKey)).toThrow(expect.objectContaining({ code: 'ERR_NOT_REMOVABLE' }))
   })
 
   it('a member that is not an admin cannot write records, and records it writes anyway are dropped and counted', async () => {

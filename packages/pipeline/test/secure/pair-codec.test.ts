@@ -1,6 +1,6 @@
 import { bytesToHex, generateIdentity, utf8Decode, utf8Encode } from '@pipes/identity'
 import { describe, expect, it } from 'vitest'
-import { PAIR_TAG_BYTES, PairCodec, pairKey } from '../../src/secure/index.js'
+import { PAIR_TAG_BYTES, PairCodec, pairKey } from '../../src/secure/pair-codec.js'
 import { entryOf } from './helpers.js'
 import type { LocalIdentity } from '@pipes/identity'
 

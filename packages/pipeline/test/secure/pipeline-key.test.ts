@@ -1,6 +1,6 @@
 import { bytesToHex, randomBytes } from '@pipes/identity'
 import { describe, expect, it } from 'vitest'
-import { DEFAULT_PASSPHRASE_COST, pipelineKeyFromPassphrase, pipelineKeyFromSharedKey } from '../../src/secure/index.js'
+import { DEFAULT_PASSPHRASE_COST, pipelineKeyFromPassphrase, pipelineKeyFromSharedKey } from '../../src/secure/pipeline-key.js'
 
 const scope = { network: 'net-a', pipeline: 'ROOM' }
 const cheap = { N: 2 ** 14, r: 8, p: 1 }

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest'
-import { PipesError } from '../src/index.js'
+import { PipesError } from '@pipes/interface'
 
 describe('PipesError', () => {
   it('carries a stable code and its subclass name', () => {

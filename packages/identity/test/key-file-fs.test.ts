@@ -3,7 +3,7 @@ import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { afterEach, beforeEach, describe, expect, it } from 'vitest'
 import { generateIdentity } from '../src/index.js'
-import { loadKeyFile, saveKeyFile, writeFileAtomic } from '../src/node.js'
+import { loadKeyFile, saveKeyFile, writeFileAtomic } from '../src/key-file-fs.js'
 
 let dir: string
 beforeEach(async () => { dir = await mkdtemp(join(tmpdir(), 'pipes-identity-')) })

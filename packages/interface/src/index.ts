@@ -1,0 +1,10 @@
+/**
+ * @packageDocumentation
+ * The shared base of every Pipes package, like js-libp2p's
+ * `@libp2p/interface`: {@link PipesError} (the base class of every public
+ * error, with a stable `code`), {@link TypedEventTarget} (the typed event
+ * base of nodes, pipelines and chats).
+ * Browser-safe, and with no Pipes dependency: every other package imports it.
+ */
+export { PipesError } from './errors.js'
+export { TypedEventTarget } from './typed-event-target.js'
