@@ -1,7 +1,8 @@
 import { topicFor } from '@pipes/transport'
 import { BasePipeline } from './base-pipeline.js'
 import { NodeStoppedError } from './errors.js'
-import { sameBytes } from './bytes.js'
+import { sameBytes, toHex } from './bytes.js'
+import { IdCache } from './id-cache.js'
 import { Delivery, decodeStored, READ_CHUNK } from './delivery.js'
 import { decodeWire, FLAG_PERSISTENT } from './entry-codec.js'
 import { ENTRY_OVERHEAD_BYTES, checkEntryShape } from './entry-rules.js'
@@ -29,6 +30,10 @@ import type { TransportMessage, Validation } from '@pipes/transport'
 
 export type { BatchLimits } from './serving.js'
 
+const EMPTY = new Uint8Array(0)
+/** How many recent ids each of the known-bad and held caches keeps. */
+const RECENT_IDS = 4096
+
 /**
  * Persistent pipeline: every entry is stored in the node's datastore before
  * it is delivered or served; peers fill each other's gaps with the sync
@@ -45,6 +50,10 @@ export class PersistentPipeline extends BasePipeline {
   readonly #ingestLock = new Mutex()
   readonly #delivery: Delivery
   readonly #receipts: ReceiptBook
+  /** Entries (id and signature) that failed verification lately: answered without verifying again. */
+  readonly #forged = new IdCache<RejectReason>(RECENT_IDS)
+  /** Ids of entries stored lately: gossip duplicates are ignored before verification. */
+  readonly #recent = new IdCache(RECENT_IDS)
   #own: OwnLog | undefined
   readonly #ready: Promise<void>
   #unsubscribe: () => void = () => {}
@@ -69,7 +78,7 @@ export class PersistentPipeline extends BasePipeline {
     await this.#store.open()
     const own = new OwnLog(this.ctx, this.#store, this.name, this.#rules.flags)
     const last = await own.load()
-    if (last !== undefined) this.ctx.clock.observe(last)
+    if (last !== undefined) this.ctx.clock.restore(last)
     this.#own = own
     this.#receipts.attach(own)
     await this.afterOpen()
@@ -195,22 +204,43 @@ export class PersistentPipeline extends BasePipeline {
 
   // ---- input from the network -------------------------------------------
 
+  /**
+   * Gossip validation, cheapest refusals first. `reject` (which costs the
+   * forwarding peer gossipsub score) is kept for input that is forged or
+   * malformed, which no honest relay forwards; signature-valid entries that
+   * only disagree with our state (a future time, a fork, a broken link, an
+   * entry ahead of a gap) are counted and answered `ignore`, so they are not
+   * forwarded and honest relays are not punished.
+   */
   async #validateGossip (msg: TransportMessage): Promise<Validation> {
     if (this.closed || this.#own === undefined) return 'ignore'
     if (msg.data.length > this.#rules.maxPayloadBytes + ENTRY_OVERHEAD_BYTES) return this.#reject('too-large', msg.from)
     const w = decodeWire(msg.data)
     if (w === undefined) return this.#reject('malformed', msg.from)
+    // seen lately: a forgery we refused (no second verify), or an entry we hold
+    const forgedKey = w.idHex + toHex(w.signature)
+    const known = this.#forged.get(forgedKey)
+    if (known !== undefined) return this.#reject(known, msg.from)
+    if (this.#recent.has(w.idHex)) return 'ignore'
     const bad = checkEntryShape(w.entry, this.#rules, Date.now())
-    if (bad !== undefined) return this.#reject(bad, msg.from)
+    if (bad !== undefined) return bad === 'future-time' ? this.#ignore(bad, msg.from) : this.#reject(bad, msg.from)
     const v = await verifyEntry(w, this.ctx.identities)
-    if (typeof v === 'string') return this.#reject(v, msg.from)
-    this.ctx.clock.observe({ time: v.entry.time, counter: v.entry.counter })
+    if (typeof v === 'string') {
+      this.#forged.add(forgedKey, v)
+      return this.#reject(v, msg.from)
+    }
     return await this.#ingest([v], msg.from)
   }
 
   #reject (reason: RejectReason, from: string): Validation {
     this.ctx.reject(reason, this.name, from)
     return 'reject'
+  }
+
+  /** Counts a refusal of signed input that an honest relay may forward: not charged to the relay. */
+  #ignore (reason: RejectReason, from: string): Validation {
+    this.ctx.reject(reason, this.name, from)
+    return 'ignore'
   }
 
   /**
@@ -234,16 +264,16 @@ export class PersistentPipeline extends BasePipeline {
     }
     const verified = await verifyRun(run, this.ctx.identities)
     if (typeof verified === 'string') return refuse(verified)
-    const last = verified[verified.length - 1] as VerifiedEntry
-    this.ctx.clock.observe({ time: last.entry.time, counter: last.entry.counter })
     this.ctx.stats.sync.entriesReceived += verified.length
-    return (await this.#ingest(verified, from)) !== 'reject'
+    return (await this.#ingest(verified, from)) === 'accept'
   }
 
   /**
    * Stores a verified run of one author's consecutive entries: drops what we
    * hold, refuses forks and broken links, appends what follows our head,
-   * and keeps what is ahead of a gap in the gap buffer.
+   * and keeps what is ahead of a gap in the gap buffer. Only `accept` means
+   * stored (or about to be); refusals of signed input are `ignore`, and
+   * per-author state is created only for an entry that is stored.
    */
   async #ingest (run: VerifiedEntry[], from: string): Promise<Validation> {
     return await this.#ingestLock.run(async () => {
@@ -251,37 +281,44 @@ export class PersistentPipeline extends BasePipeline {
       const own = this.#own as OwnLog
       const isOwn = sameBytes(first.entry.author, own.state.author)
       if (isOwn && !own.quiet) return 'ignore'
-      const state = this.#store.ensure(first.entry.author)
+      const authorHex = toHex(first.entry.author)
+      const known = this.#store.get(authorHex)
+      const seq = known?.seq ?? 0
       // what we already hold: the same entries or a fork
-      const held = run.filter(e => e.entry.seq <= state.seq)
+      const held = run.filter(e => e.entry.seq <= seq)
       const lastHeld = held[held.length - 1]
-      if (lastHeld !== undefined) {
-        const ours = await this.#store.idAt(state, lastHeld.entry.seq)
+      if (lastHeld !== undefined && known !== undefined) {
+        const ours = await this.#store.idAt(known, lastHeld.entry.seq)
         if (ours !== undefined && ours !== lastHeld.idHex) {
           this.ctx.stats.forks++
           this.ctx.reject('fork', this.name, from)
           const detail = { pipeline: this.name, author: first.sender.id, seq: lastHeld.entry.seq, kept: ours, rejected: lastHeld.idHex, from }
           this.dispatchEvent(new CustomEvent('fork', { detail }))
           this.ctx.fork(detail)
-          return 'reject'
+          return 'ignore'
         }
       }
-      const fresh = run.filter(e => e.entry.seq > state.seq)
+      const fresh = run.filter(e => e.entry.seq > seq)
       const next = fresh[0]
-      if (next === undefined) return 'ignore'
-      if (next.entry.seq !== state.seq + 1) {
-        for (const e of fresh) this.#gap.add(state.authorHex, e)
+      if (next === undefined) {
+        if (lastHeld !== undefined) this.#remember(lastHeld.idHex)
+        return 'ignore'
+      }
+      if (next.entry.seq !== seq + 1) {
+        // ahead of a gap: kept until it links, not forwarded (it may never link)
+        for (const e of fresh) this.#gap.add(authorHex, e)
         this.ctx.requestSync(from)
-        return 'accept'
+        return 'ignore'
       }
-      if (!sameBytes(next.entry.prev, state.head)) {
+      if (!sameBytes(next.entry.prev, known?.head ?? EMPTY)) {
         this.ctx.reject('bad-chain', this.name, from)
-        return 'reject'
+        return 'ignore'
       }
+      const state = known ?? this.#store.ensure(first.entry.author)
       const batch = fresh
       // follow on with what waited in the gap buffer
       let tail = batch[batch.length - 1] as VerifiedEntry
-      for (let e = this.#gap.take(state.authorHex, tail.entry.seq + 1); e !== undefined; e = this.#gap.take(state.authorHex, tail.entry.seq + 1)) {
+      for (let e = this.#gap.take(authorHex, tail.entry.seq + 1); e !== undefined; e = this.#gap.take(authorHex, tail.entry.seq + 1)) {
         if (!sameBytes(e.entry.prev, tail.id)) {
           this.ctx.reject('bad-chain', this.name, from)
           break
@@ -289,11 +326,19 @@ export class PersistentPipeline extends BasePipeline {
         batch.push(e)
         tail = e
       }
-      this.#gap.dropUpTo(state.authorHex, tail.entry.seq)
+      this.#gap.dropUpTo(authorHex, tail.entry.seq)
       this.#append(state, batch)
+      // only what we store moves our clock
+      this.ctx.clock.observe({ time: tail.entry.time, counter: tail.entry.counter })
+      for (const e of batch) this.#remember(e.idHex)
       if (isOwn) own.adopted()
       return 'accept'
     })
+  }
+
+  /** Remembers an id we hold, so a gossip duplicate is answered before it is verified. */
+  #remember (idHex: string): void {
+    this.#recent.add(idHex, true)
   }
 
   #append (state: AuthorState, batch: VerifiedEntry[]): void {
