@@ -54,6 +54,8 @@ export class PersistentPipeline extends BasePipeline {
   readonly #forged = new IdCache<RejectReason>(RECENT_IDS)
   /** Ids of entries stored lately: gossip duplicates are ignored before verification. */
   readonly #recent = new IdCache(RECENT_IDS)
+  /** Forks reported (author/seq), so each is reported once. */
+  readonly #forksSeen = new IdCache(RECENT_IDS)
   #own: OwnLog | undefined
   readonly #ready: Promise<void>
   #unsubscribe: () => void = () => {}
@@ -290,11 +292,7 @@ export class PersistentPipeline extends BasePipeline {
       if (lastHeld !== undefined && known !== undefined) {
         const ours = await this.#store.idAt(known, lastHeld.entry.seq)
         if (ours !== undefined && ours !== lastHeld.idHex) {
-          this.ctx.stats.forks++
-          this.ctx.reject('fork', this.name, from)
-          const detail = { pipeline: this.name, author: first.sender.id, seq: lastHeld.entry.seq, kept: ours, rejected: lastHeld.idHex, from }
-          this.dispatchEvent(new CustomEvent('fork', { detail }))
-          this.ctx.fork(detail)
+          this.#fork({ pipeline: this.name, author: first.sender.id, seq: lastHeld.entry.seq, kept: ours, rejected: lastHeld.idHex, from })
           return 'ignore'
         }
       }
@@ -311,7 +309,12 @@ export class PersistentPipeline extends BasePipeline {
         return 'ignore'
       }
       if (!sameBytes(next.entry.prev, known?.head ?? EMPTY)) {
-        this.ctx.reject('bad-chain', this.name, from)
+        if (known !== undefined && seq >= 1) {
+          // the author signed an entry linking to another entry at our head's seq: a fork there
+          this.#fork({ pipeline: this.name, author: first.sender.id, seq, kept: toHex(known.head), rejected: toHex(next.entry.prev), from })
+        } else {
+          this.ctx.reject('bad-chain', this.name, from)
+        }
         return 'ignore'
       }
       const state = known ?? this.#store.ensure(first.entry.author)
@@ -334,6 +337,17 @@ export class PersistentPipeline extends BasePipeline {
       if (isOwn) own.adopted()
       return 'accept'
     })
+  }
+
+  /** Counts and reports a fork, once per author and seq (every copy of it is still counted as a refusal). */
+  #fork (detail: ForkDetail): void {
+    this.ctx.reject('fork', this.name, detail.from)
+    const key = `${detail.author}/${detail.seq}`
+    if (this.#forksSeen.has(key)) return
+    this.#forksSeen.add(key, true)
+    this.ctx.stats.forks++
+    this.dispatchEvent(new CustomEvent('fork', { detail }))
+    this.ctx.fork(detail)
   }
 
   /** Remembers an id we hold, so a gossip duplicate is answered before it is verified. */
