@@ -31,6 +31,8 @@ import type { TransportMessage, Validation } from '@pipes/transport'
 export type { BatchLimits } from './serving.js'
 
 const EMPTY = new Uint8Array(0)
+/** What became of a verified run: stored (or being stored), already held, kept ahead of a gap, refused, or ours while a put is in flight. */
+type IngestOutcome = 'stored' | 'held' | 'gap' | 'fork' | 'bad-chain' | 'busy'
 /** How many recent ids each of the known-bad and held caches keeps. */
 const RECENT_IDS = 4096
 
@@ -231,7 +233,8 @@ export class PersistentPipeline extends BasePipeline {
       this.#forged.add(forgedKey, v)
       return this.#reject(v, msg.from)
     }
-    return await this.#ingest([v], msg.from)
+    // only what is stored is relayed; the rest is counted where it is refused
+    return (await this.#ingest([v], msg.from)) === 'stored' ? 'accept' : 'ignore'
   }
 
   #reject (reason: RejectReason, from: string): Validation {
@@ -267,22 +270,22 @@ export class PersistentPipeline extends BasePipeline {
     const verified = await verifyRun(run, this.ctx.identities)
     if (typeof verified === 'string') return refuse(verified)
     this.ctx.stats.sync.entriesReceived += verified.length
-    return (await this.#ingest(verified, from)) === 'accept'
+    const outcome = await this.#ingest(verified, from)
+    return outcome !== 'fork' && outcome !== 'bad-chain'
   }
 
   /**
    * Stores a verified run of one author's consecutive entries: drops what we
    * hold, refuses forks and broken links, appends what follows our head,
-   * and keeps what is ahead of a gap in the gap buffer. Only `accept` means
-   * stored (or about to be); refusals of signed input are `ignore`, and
-   * per-author state is created only for an entry that is stored.
+   * and keeps what is ahead of a gap in the gap buffer. Per-author state is
+   * created only for an entry that is stored.
    */
-  async #ingest (run: VerifiedEntry[], from: string): Promise<Validation> {
+  async #ingest (run: VerifiedEntry[], from: string): Promise<IngestOutcome> {
     return await this.#ingestLock.run(async () => {
       const first = run[0] as VerifiedEntry
       const own = this.#own as OwnLog
       const isOwn = sameBytes(first.entry.author, own.state.author)
-      if (isOwn && !own.quiet) return 'ignore'
+      if (isOwn && !own.quiet) return 'busy'
       const authorHex = toHex(first.entry.author)
       const known = this.#store.get(authorHex)
       const seq = known?.seq ?? 0
@@ -293,29 +296,29 @@ export class PersistentPipeline extends BasePipeline {
         const ours = await this.#store.idAt(known, lastHeld.entry.seq)
         if (ours !== undefined && ours !== lastHeld.idHex) {
           this.#fork({ pipeline: this.name, author: first.sender.id, seq: lastHeld.entry.seq, kept: ours, rejected: lastHeld.idHex, from })
-          return 'ignore'
+          return 'fork'
         }
       }
       const fresh = run.filter(e => e.entry.seq > seq)
       const next = fresh[0]
       if (next === undefined) {
         if (lastHeld !== undefined) this.#remember(lastHeld.idHex)
-        return 'ignore'
+        return 'held'
       }
       if (next.entry.seq !== seq + 1) {
         // ahead of a gap: kept until it links, not forwarded (it may never link)
         for (const e of fresh) this.#gap.add(authorHex, e)
         this.ctx.requestSync(from)
-        return 'ignore'
+        return 'gap'
       }
       if (!sameBytes(next.entry.prev, known?.head ?? EMPTY)) {
         if (known !== undefined && seq >= 1) {
           // the author signed an entry linking to another entry at our head's seq: a fork there
           this.#fork({ pipeline: this.name, author: first.sender.id, seq, kept: toHex(known.head), rejected: toHex(next.entry.prev), from })
-        } else {
-          this.ctx.reject('bad-chain', this.name, from)
+          return 'fork'
         }
-        return 'ignore'
+        this.ctx.reject('bad-chain', this.name, from)
+        return 'bad-chain'
       }
       const state = known ?? this.#store.ensure(first.entry.author)
       const batch = fresh
@@ -335,7 +338,7 @@ export class PersistentPipeline extends BasePipeline {
       this.ctx.clock.observe({ time: tail.entry.time, counter: tail.entry.counter })
       for (const e of batch) this.#remember(e.idHex)
       if (isOwn) own.adopted()
-      return 'accept'
+      return 'stored'
     })
   }
 
