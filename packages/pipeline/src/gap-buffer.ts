@@ -2,20 +2,26 @@ import type { VerifiedEntry } from './entry-verify.js'
 
 /**
  * Verified entries that arrived before their predecessors, per author, until
- * the gap fills. Bounded in entries and bytes: when full, new out-of-order
- * entries are dropped (sync fetches them again) and counted.
+ * the gap fills. Bounded in entries and bytes, overall and per author (so
+ * one author cannot take the room of every other): when full, new
+ * out-of-order entries are dropped (sync fetches them again) and counted.
  */
 export class GapBuffer {
   readonly #byAuthor = new Map<string, Map<number, VerifiedEntry>>()
   readonly #maxEntries: number
   readonly #maxBytes: number
+  readonly #maxPerAuthor: number
+  readonly #authorBytes = new Map<string, number>()
+  readonly #maxAuthorBytes: number
   #entries = 0
   #bytes = 0
   dropped = 0
 
-  constructor (maxEntries = 4096, maxBytes = 32 * 1024 * 1024) {
+  constructor (maxEntries = 4096, maxBytes = 32 * 1024 * 1024, maxPerAuthor = 512, maxAuthorBytes = 4 * 1024 * 1024) {
     this.#maxEntries = maxEntries
     this.#maxBytes = maxBytes
+    this.#maxPerAuthor = maxPerAuthor
+    this.#maxAuthorBytes = maxAuthorBytes
   }
 
   get size (): number { return this.#entries }
@@ -24,7 +30,9 @@ export class GapBuffer {
   add (authorHex: string, e: VerifiedEntry): boolean {
     let seqs = this.#byAuthor.get(authorHex)
     if (seqs?.has(e.entry.seq) === true) return true
-    if (this.#entries >= this.#maxEntries || this.#bytes + e.wire.length > this.#maxBytes) {
+    const authorBytes = this.#authorBytes.get(authorHex) ?? 0
+    if (this.#entries >= this.#maxEntries || this.#bytes + e.wire.length > this.#maxBytes ||
+      (seqs?.size ?? 0) >= this.#maxPerAuthor || authorBytes + e.wire.length > this.#maxAuthorBytes) {
       this.dropped++
       return false
     }
@@ -35,6 +43,7 @@ export class GapBuffer {
     seqs.set(e.entry.seq, e)
     this.#entries++
     this.#bytes += e.wire.length
+    this.#authorBytes.set(authorHex, authorBytes + e.wire.length)
     return true
   }
 
@@ -44,7 +53,13 @@ export class GapBuffer {
     const e = seqs?.get(seq)
     if (seqs === undefined || e === undefined) return undefined
     seqs.delete(seq)
-    if (seqs.size === 0) this.#byAuthor.delete(authorHex)
+    const left = (this.#authorBytes.get(authorHex) ?? 0) - e.wire.length
+    if (seqs.size === 0) {
+      this.#byAuthor.delete(authorHex)
+      this.#authorBytes.delete(authorHex)
+    } else {
+      this.#authorBytes.set(authorHex, left)
+    }
     this.#entries--
     this.#bytes -= e.wire.length
     return e

@@ -123,8 +123,13 @@ export class LivePipeline extends BasePipeline {
     const w = decodeWire(msg.data)
     if (w === undefined) return this.#reject('malformed', msg)
     const bad = checkEntryShape(w.entry, this.#rules, Date.now())
-    if (bad !== undefined) return this.#reject(bad, msg)
     if (this.#seen.has(w.idHex)) return 'ignore'
+    if (bad === 'future-time') {
+      // signed input an honest relay may forward: counted, not charged to the relay
+      this.ctx.reject(bad, this.name, msg.from)
+      return 'ignore'
+    }
+    if (bad !== undefined) return this.#reject(bad, msg)
     const v = await verifyEntry(w, this.ctx.identities)
     if (typeof v === 'string') return this.#reject(v, msg)
     if (this.#seen.has(w.idHex)) return 'ignore'

@@ -97,6 +97,11 @@ export class OwnLog {
     this.#lastId = this.state.head
   }
 
+  /** Our entry id at `seq`: durable, or signed and still in commit. */
+  idAt (seq: number): string | undefined {
+    return this.ids[seq - 1] ?? this.#signed.get(seq)?.entry.idHex
+  }
+
   seqOf (idHex: string): number | undefined {
     return this.#seqOf.get(idHex)
   }

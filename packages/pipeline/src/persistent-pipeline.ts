@@ -1,7 +1,8 @@
 import { topicFor } from '@pipes/transport'
 import { BasePipeline } from './base-pipeline.js'
 import { NodeStoppedError } from './errors.js'
-import { ownBytes, sameBytes } from './bytes.js'
+import { ownBytes, sameBytes, toHex } from './bytes.js'
+import { IdCache } from './id-cache.js'
 import { Delivery, decodeStored, READ_CHUNK } from './delivery.js'
 import { decodeWire, FLAG_PERSISTENT } from './entry-codec.js'
 import { ENTRY_OVERHEAD_BYTES, checkEntryShape } from './entry-rules.js'
@@ -29,6 +30,12 @@ import type { TransportMessage, Validation } from '@pipes/transport'
 
 export type { BatchLimits } from './serving.js'
 
+const EMPTY = new Uint8Array(0)
+/** What became of a verified run: stored (or being stored), already held, kept ahead of a gap, refused, or ours while a put is in flight. */
+type IngestOutcome = 'stored' | 'held' | 'gap' | 'fork' | 'bad-chain' | 'busy'
+/** How many recent ids each of the known-bad and held caches keeps. */
+const RECENT_IDS = 4096
+
 /**
  * Persistent pipeline: every entry is stored in the node's datastore before
  * it is delivered or served; peers fill each other's gaps with the sync
@@ -45,6 +52,12 @@ export class PersistentPipeline extends BasePipeline {
   readonly #ingestLock = new Mutex()
   readonly #delivery: Delivery
   readonly #receipts: ReceiptBook
+  /** Entries (id and signature) that failed verification lately: answered without verifying again. */
+  readonly #forged = new IdCache<RejectReason>(RECENT_IDS)
+  /** Ids of entries stored lately: gossip duplicates are ignored before verification. */
+  readonly #recent = new IdCache(RECENT_IDS)
+  /** Forks reported (author/seq), so each is reported once. */
+  readonly #forksSeen = new IdCache(RECENT_IDS)
   #own: OwnLog | undefined
   readonly #ready: Promise<void>
   #unsubscribe: () => void = () => {}
@@ -74,7 +87,7 @@ export class PersistentPipeline extends BasePipeline {
     await this.#store.open()
     const own = new OwnLog(this.ctx, this.#store, this.name, this.#rules.flags)
     const last = await own.load()
-    if (last !== undefined) this.ctx.clock.observe(last)
+    if (last !== undefined) this.ctx.clock.restore(last)
     this.#own = own
     this.#receipts.attach(own)
     await this.afterOpen()
@@ -201,22 +214,44 @@ export class PersistentPipeline extends BasePipeline {
 
   // ---- input from the network -------------------------------------------
 
+  /**
+   * Gossip validation, cheapest refusals first. `reject` (which costs the
+   * forwarding peer gossipsub score) is kept for input that is forged or
+   * malformed, which no honest relay forwards; signature-valid entries that
+   * only disagree with our state (a future time, a fork, a broken link, an
+   * entry ahead of a gap) are counted and answered `ignore`, so they are not
+   * forwarded and honest relays are not punished.
+   */
   async #validateGossip (msg: TransportMessage): Promise<Validation> {
     if (this.closed || this.#own === undefined) return 'ignore'
     if (msg.data.length > this.#rules.maxPayloadBytes + ENTRY_OVERHEAD_BYTES) return this.#reject('too-large', msg.from)
     const w = decodeWire(msg.data)
     if (w === undefined) return this.#reject('malformed', msg.from)
+    // seen lately: a forgery we refused (no second verify), or an entry we hold
+    const forgedKey = w.idHex + toHex(w.signature)
+    const known = this.#forged.get(forgedKey)
+    if (known !== undefined) return this.#reject(known, msg.from)
+    if (this.#recent.has(w.idHex)) return 'ignore'
     const bad = checkEntryShape(w.entry, this.#rules, Date.now())
-    if (bad !== undefined) return this.#reject(bad, msg.from)
+    if (bad !== undefined) return bad === 'future-time' ? this.#ignore(bad, msg.from) : this.#reject(bad, msg.from)
     const v = await verifyEntry(w, this.ctx.identities)
-    if (typeof v === 'string') return this.#reject(v, msg.from)
-    this.ctx.clock.observe({ time: v.entry.time, counter: v.entry.counter })
-    return await this.#ingest([v], msg.from)
+    if (typeof v === 'string') {
+      this.#forged.add(forgedKey, v)
+      return this.#reject(v, msg.from)
+    }
+    // only what is stored is relayed; the rest is counted where it is refused
+    return (await this.#ingest([v], msg.from)) === 'stored' ? 'accept' : 'ignore'
   }
 
   #reject (reason: RejectReason, from: string): Validation {
     this.ctx.reject(reason, this.name, from)
     return 'reject'
+  }
+
+  /** Counts a refusal of signed input that an honest relay may forward: not charged to the relay. */
+  #ignore (reason: RejectReason, from: string): Validation {
+    this.ctx.reject(reason, this.name, from)
+    return 'ignore'
   }
 
   /**
@@ -242,56 +277,64 @@ export class PersistentPipeline extends BasePipeline {
     }
     const verified = await verifyRun(run, this.ctx.identities)
     if (typeof verified === 'string') return refuse(verified)
-    const last = verified[verified.length - 1] as VerifiedEntry
-    this.ctx.clock.observe({ time: last.entry.time, counter: last.entry.counter })
     this.ctx.stats.sync.entriesReceived += verified.length
     // the next batch waits while commits are backed up: durability paces sync
     await this.ctx.committer.room()
-    return (await this.#ingest(verified, from)) !== 'reject'
+    const outcome = await this.#ingest(verified, from)
+    return outcome !== 'fork' && outcome !== 'bad-chain'
   }
 
   /**
    * Stores a verified run of one author's consecutive entries: drops what we
    * hold, refuses forks and broken links, appends what follows our head,
-   * and keeps what is ahead of a gap in the gap buffer.
+   * and keeps what is ahead of a gap in the gap buffer. Per-author state is
+   * created only for an entry that is stored.
    */
-  async #ingest (run: VerifiedEntry[], from: string): Promise<Validation> {
+  async #ingest (run: VerifiedEntry[], from: string): Promise<IngestOutcome> {
     return await this.#ingestLock.run(async () => {
       const first = run[0] as VerifiedEntry
       const own = this.#own as OwnLog
       const isOwn = sameBytes(first.entry.author, own.state.author)
-      if (isOwn && !own.quiet) return 'ignore'
-      const state = this.#store.ensure(first.entry.author)
+      if (isOwn && !own.quiet) return 'busy'
+      const authorHex = toHex(first.entry.author)
+      const known = this.#store.get(authorHex)
+      const seq = known?.seq ?? 0
       // what we already hold: the same entries or a fork
-      const held = run.filter(e => e.entry.seq <= state.seq)
+      const held = run.filter(e => e.entry.seq <= seq)
       const lastHeld = held[held.length - 1]
-      if (lastHeld !== undefined) {
-        const ours = await this.#store.idAt(state, lastHeld.entry.seq)
+      if (lastHeld !== undefined && known !== undefined) {
+        const ours = await this.#store.idAt(known, lastHeld.entry.seq)
         if (ours !== undefined && ours !== lastHeld.idHex) {
-          this.ctx.stats.forks++
-          this.ctx.reject('fork', this.name, from)
-          const detail = { pipeline: this.name, author: first.sender.id, seq: lastHeld.entry.seq, kept: ours, rejected: lastHeld.idHex, from }
-          this.dispatchEvent(new CustomEvent('fork', { detail }))
-          this.ctx.fork(detail)
-          return 'reject'
+          this.#fork({ pipeline: this.name, author: first.sender.id, seq: lastHeld.entry.seq, kept: ours, rejected: lastHeld.idHex, from })
+          return 'fork'
         }
       }
-      const fresh = run.filter(e => e.entry.seq > state.seq)
+      const fresh = run.filter(e => e.entry.seq > seq)
       const next = fresh[0]
-      if (next === undefined) return 'ignore'
-      if (next.entry.seq !== state.seq + 1) {
-        for (const e of fresh) this.#gap.add(state.authorHex, e)
+      if (next === undefined) {
+        if (lastHeld !== undefined) this.#remember(lastHeld.idHex)
+        return 'held'
+      }
+      if (next.entry.seq !== seq + 1) {
+        // ahead of a gap: kept until it links, not forwarded (it may never link)
+        for (const e of fresh) this.#gap.add(authorHex, e)
         this.ctx.requestSync(from)
-        return 'accept'
+        return 'gap'
       }
-      if (!sameBytes(next.entry.prev, state.head)) {
+      if (!sameBytes(next.entry.prev, known?.head ?? EMPTY)) {
+        if (known !== undefined && seq >= 1) {
+          // the author signed an entry linking to another entry at our head's seq: a fork there
+          this.#fork({ pipeline: this.name, author: first.sender.id, seq, kept: toHex(known.head), rejected: toHex(next.entry.prev), from })
+          return 'fork'
+        }
         this.ctx.reject('bad-chain', this.name, from)
-        return 'reject'
+        return 'bad-chain'
       }
+      const state = known ?? this.#store.ensure(first.entry.author)
       const batch = fresh
       // follow on with what waited in the gap buffer
       let tail = batch[batch.length - 1] as VerifiedEntry
-      for (let e = this.#gap.take(state.authorHex, tail.entry.seq + 1); e !== undefined; e = this.#gap.take(state.authorHex, tail.entry.seq + 1)) {
+      for (let e = this.#gap.take(authorHex, tail.entry.seq + 1); e !== undefined; e = this.#gap.take(authorHex, tail.entry.seq + 1)) {
         if (!sameBytes(e.entry.prev, tail.id)) {
           this.ctx.reject('bad-chain', this.name, from)
           break
@@ -299,16 +342,36 @@ export class PersistentPipeline extends BasePipeline {
         batch.push(e)
         tail = e
       }
-      this.#gap.dropUpTo(state.authorHex, tail.entry.seq)
+      this.#gap.dropUpTo(authorHex, tail.entry.seq)
       this.#append(state, batch)
+      // only what we store moves our clock
+      this.ctx.clock.observe({ time: tail.entry.time, counter: tail.entry.counter })
       if (isOwn) own.adopted()
-      return 'accept'
+      return 'stored'
     })
+  }
+
+  /** Counts and reports a fork, once per author and seq (every copy of it is still counted as a refusal). */
+  #fork (detail: ForkDetail): void {
+    this.ctx.reject('fork', this.name, detail.from)
+    const key = `${detail.author}/${detail.seq}`
+    if (this.#forksSeen.has(key)) return
+    this.#forksSeen.add(key, true)
+    this.ctx.stats.forks++
+    this.dispatchEvent(new CustomEvent('fork', { detail }))
+    this.ctx.fork(detail)
+  }
+
+  /** Remembers an id we hold, so a gossip duplicate is answered before it is verified. */
+  #remember (idHex: string): void {
+    this.#recent.add(idHex, true)
   }
 
   #append (state: AuthorState, batch: VerifiedEntry[]): void {
     this.#store.append(state, batch.map(e => ({ seq: e.entry.seq, id: e.id, wire: e.wire, checked: e.checked, idHex: e.idHex }))).then(() => {
       this.ctx.stats.stored += batch.length
+      // remembered once durable: after a failed commit a resend must be taken again
+      for (const e of batch) this.#remember(e.idHex)
       this.#delivery.hold(state, batch.map(e => ({ seq: e.entry.seq, entry: e.entry, idHex: e.idHex, sender: e.sender })))
       this.#stored(batch)
       this.#delivery.pump()

@@ -42,11 +42,13 @@ export class ReceiptBook {
     const authorHex = own.state.authorHex
     const mine = heads.find(h => toHex(h.author) === authorHex)
     if (mine === undefined || mine.seq < 1) return
+    // the peer holds ours only if its head at that seq is our entry: a head we
+    // never wrote (another store of this identity) or do not know proves nothing
+    if (own.idAt(mine.seq) !== toHex(mine.head)) return
     const before = this.#held.get(peer) ?? 0
-    // a peer may be ahead of what we know only while our own entries are still in commit
+    // a peer may be ahead of what is durable here while our entries are in commit
     const seq = Math.min(mine.seq, own.ids.length)
     if (seq <= before) return
-    if (seq === mine.seq && own.ids[seq - 1] !== toHex(mine.head)) return
     this.#held.set(peer, seq)
     const detail = { pipeline: this.#pipeline, peer, seq, ids: own.ids.slice(before, seq).filter((id): id is string => id !== undefined) }
     this.#target.dispatchEvent(new CustomEvent('receipt', { detail }))

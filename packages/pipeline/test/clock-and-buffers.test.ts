@@ -19,12 +19,21 @@ describe('hybrid logical clock', () => {
     expect(d).toEqual({ time: 2000, counter: 0 })
   })
 
-  it('moves past observed times', () => {
-    const clock = new HybridClock(() => 1000)
-    clock.observe({ time: 5000, counter: 9 })
-    expect(compareHlc(clock.tick(), { time: 5000, counter: 9 })).toBeGreaterThan(0)
+  it('moves past observed times, at most the margin past the wall clock', () => {
+    const clock = new HybridClock(() => 1000, 1000)
+    clock.observe({ time: 1500, counter: 9 })
+    expect(compareHlc(clock.tick(), { time: 1500, counter: 9 })).toBeGreaterThan(0)
     clock.observe({ time: 10, counter: 0 })
-    expect(clock.peek().time).toBe(5000)
+    expect(clock.peek().time).toBe(1500)
+    // a time far ahead moves the clock only to wall + margin
+    clock.observe({ time: 120_000, counter: 3 })
+    expect(clock.peek()).toEqual({ time: 2000, counter: 0 })
+  })
+
+  it('restores our own last time unclamped, so our times never go back', () => {
+    const clock = new HybridClock(() => 1000, 1000)
+    clock.restore({ time: 9000, counter: 2 })
+    expect(compareHlc(clock.tick(), { time: 9000, counter: 2 })).toBeGreaterThan(0)
   })
 })
 
@@ -43,5 +52,18 @@ describe('gap buffer', () => {
     expect(gap.take('a', 5)).toBeUndefined()
     gap.dropUpTo('a', 6)
     expect(gap.size).toBe(0)
+  })
+
+  it('bounds each author in entries and bytes, so one author cannot fill it for the others', () => {
+    const gap = new GapBuffer(100, 10_000, 2, 25)
+    expect(gap.add('a', fake(5))).toBe(true)
+    expect(gap.add('a', fake(6))).toBe(true)
+    expect(gap.add('a', fake(7))).toBe(false) // third entry of one author
+    expect(gap.add('b', fake(5, 20))).toBe(true)
+    expect(gap.add('b', fake(6, 10))).toBe(false) // 30 bytes of one author > 25
+    expect(gap.add('c', fake(5))).toBe(true)
+    expect(gap.dropped).toBe(2)
+    gap.take('a', 5)
+    expect(gap.add('a', fake(7))).toBe(true)
   })
 })

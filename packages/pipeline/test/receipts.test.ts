@@ -39,4 +39,29 @@ describe('delivery receipts', () => {
     // c never connected to a: it is not a holder until it syncs
     expect(pa.holders(sent[0]?.id as string)).not.toContain(c.transport.peerId)
   })
+
+  it('a peer holding other entries under our identity (another store) is not a holder', async () => {
+    const net = networkId('receipts-fork')
+    const a = await startNode({ network: net, name: 'a', online: false, syncIntervalMs: 500 })
+    const b = await startNode({ network: net, name: 'b', syncIntervalMs: 500 })
+    running.push(a, b)
+    const pa = a.node.createPipeline({ name: 'log', persistent: true })
+    const pb = b.node.createPipeline({ name: 'log', persistent: true })
+    const mine = await pa.putPacket(enc('from store one'))
+    // the same identity on a second, empty store writes two entries of its own, and b takes them
+    const twin = await startNode({ network: net, identity: a.identity, syncIntervalMs: 500 })
+    running.push(twin)
+    const pt = twin.node.createPipeline({ name: 'log', persistent: true })
+    await pt.putPacket(enc('from store two, 1'))
+    await pt.putPacket(enc('from store two, 2'))
+    await connect(twin, b)
+    await waitFor(async () => { let n = 0; for await (const _ of pb.history()) n++; return n === 2 }, { timeout: 10_000, message: 'b holds the twin entries' })
+    await twin.stop()
+    const before = a.node.stats().sync
+    await a.transport.start()
+    await connect(a, b)
+    // a session ran (or ended): a has seen b's vector, which claims seq 2 of our author
+    await waitFor(() => { const s = a.node.stats().sync; return s.sessions + s.failed > before.sessions + before.failed }, { timeout: 10_000, message: 'a syncs with b' })
+    expect(pa.holders(mine.id)).toEqual([])
+  })
 })

@@ -1,0 +1,59 @@
+import { generateIdentity } from '@pipes/identity'
+import { topicFor } from '@pipes/transport'
+import { startHostilePeer, waitFor } from '@pipes/testkit'
+import { afterEach, describe, expect, it } from 'vitest'
+import { encodeEntry, FLAG_PERSISTENT } from '../src/index.js'
+import { enc, networkId, startNode } from './helpers.js'
+import type { HostilePeer } from '@pipes/testkit'
+import type { TestNode } from './helpers.js'
+import type { LocalIdentity } from '@pipes/identity'
+import type { ForkDetail, Packet } from '../src/index.js'
+
+const PIPE = 'log'
+
+async function entry (author: LocalIdentity, net: string, f: { seq?: number, prev?: Uint8Array, payload?: Uint8Array } = {}): Promise<{ wire: Uint8Array, id: string }> {
+  return await encodeEntry(author, { network: net, pipeline: PIPE, seq: 1, time: Date.now(), flags: FLAG_PERSISTENT, payload: enc('x'), ...f })
+}
+const bytes = (hex: string): Uint8Array => Uint8Array.from(Buffer.from(hex, 'hex'))
+
+describe('forks over gossip', () => {
+  const running: TestNode[] = []
+  let hostile: HostilePeer | undefined
+  afterEach(async () => {
+    await hostile?.stop()
+    hostile = undefined
+    await Promise.all(running.splice(0).map(async n => await n.stop()))
+  })
+
+  it('a fork seen one seq later (an entry linking to another entry at our head) is a fork, reported once, not bad-chain', async () => {
+    const net = networkId('fork1')
+    const victim = await startNode({ network: net, name: 'victim' })
+    running.push(victim)
+    const pipe = victim.node.createPipeline({ name: PIPE, persistent: true })
+    const got: Packet[] = []
+    pipe.addPacketListener(p => { got.push(p) })
+    const forks: ForkDetail[] = []
+    victim.node.addEventListener('fork', (evt) => { forks.push(evt.detail) })
+    const relay = await startHostilePeer({ networkId: net })
+    hostile = relay
+    await relay.dial(victim.transport.addresses()[0] as string)
+    const topic = topicFor(net, PIPE)
+    relay.subscribe(topic)
+    await waitFor(() => relay.subscribers(topic).includes(victim.transport.peerId), { timeout: 10_000, message: 'relay sees the victim subscribed' })
+
+    const author = generateIdentity('equivocator')
+    const one = await entry(author, net, { payload: enc('one') })
+    const other = await entry(author, net, { payload: enc('other one') })
+    await relay.publish(topic, one.wire)
+    await waitFor(() => got.length === 1, { timeout: 10_000, message: 'seq 1 stored' })
+    const before = victim.node.stats()
+    // two different seq-2 entries, both linking to the other seq 1
+    await relay.publish(topic, (await entry(author, net, { seq: 2, prev: bytes(other.id), payload: enc('two a') })).wire)
+    await relay.publish(topic, (await entry(author, net, { seq: 2, prev: bytes(other.id), payload: enc('two b') })).wire)
+    await waitFor(() => victim.node.stats().rejects.fork - before.rejects.fork === 2, { timeout: 10_000, message: 'both refused as forks' })
+    expect(victim.node.stats().rejects['bad-chain']).toBe(before.rejects['bad-chain'])
+    expect(forks).toEqual([{ pipeline: PIPE, author: author.id, seq: 1, kept: one.id, rejected: other.id, from: relay.peerId }])
+    expect(victim.node.stats().forks - before.forks).toBe(1)
+    expect(got.map(p => p.id)).toEqual([one.id])
+  })
+})
