@@ -398,7 +398,11 @@ export class PersistentPipeline extends BasePipeline {
     return vectorOf(this.#store)
   }
 
-  /** Notes a peer's vector: delivery receipts for our packets, and forks it reveals. */
+  /**
+   * Notes a peer's vector: delivery receipts for our packets. A head that
+   * differs from ours is an unsigned claim and raises no fork; serving answers
+   * it with our signed entry (see `missingFor`).
+   */
   noteVector (peer: string, heads: AuthorHead[]): void {
     this.#receipts.note(peer, heads)
   }
@@ -412,18 +416,16 @@ export class PersistentPipeline extends BasePipeline {
   /**
    * What a peer with vector `remote` lacks, as batches of wire entries (one
    * author each, ascending), each ending on an entry whose own signature we checked.
+   * Where the peer's head differs from our entry at its seq, we send that entry
+   * (a signed one) instead of reporting a fork from the peer's claim. `_from`,
+   * the peer served, is no longer needed: its claims are reported by nothing.
    */
-  async * missingFor (remote: AuthorHead[], limits: BatchLimits, from: string): AsyncIterable<Uint8Array[]> {
+  async * missingFor (remote: AuthorHead[], limits: BatchLimits, _from: string): AsyncIterable<Uint8Array[]> {
     await this.#ready
     yield * missingBatches({
       ctx: this.ctx,
       store: this.#store,
-      name: this.name,
-      closed: () => this.closed,
-      fork: (detail: ForkDetail) => {
-        this.dispatchEvent(new CustomEvent('fork', { detail }))
-        this.ctx.fork(detail)
-      }
-    }, remote, limits, from)
+      closed: () => this.closed
+    }, remote, limits)
   }
 }

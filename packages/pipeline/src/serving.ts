@@ -1,11 +1,9 @@
-import { peerIdFromPublicKey } from '@pipes/identity'
 import { pb, toHex } from './bytes.js'
 import { decodeWire } from './entry-codec.js'
 import { verifyEntry } from './entry-verify.js'
 import type { NodeContext } from './context.js'
 import type { AuthorState, EntryStore, StoredEntry } from './entry-store.js'
 import type { AuthorHead } from './sync.pb.js'
-import type { ForkDetail } from './types.js'
 
 /** Limits of what one sync batch carries. */
 export interface BatchLimits {
@@ -17,10 +15,7 @@ export interface BatchLimits {
 export interface ServingHost {
   readonly ctx: NodeContext
   readonly store: EntryStore
-  readonly name: string
   closed (): boolean
-  /** Reports a fork a peer's vector reveals (on the pipeline and the node). */
-  fork (detail: ForkDetail): void
 }
 
 /** Our version vector: for each author, the durable contiguous seq and its head. */
@@ -36,24 +31,31 @@ export function vectorOf (store: EntryStore): AuthorHead[] {
  * What a peer with vector `remote` lacks, as batches of wire entries (one
  * author each, ascending). Every batch ends with an entry whose own
  * signature we checked, so the receiver can check the batch with it.
+ *
+ * A peer head that differs from our entry at its seq (at any seq we hold,
+ * the same as our head's or below) is only an unsigned claim, so it raises
+ * no fork here: it is counted (`sync.headMismatches`) and we send our signed
+ * entry at that seq instead. A peer that holds another signed entry there
+ * then sees the fork from two signed entries and reports it.
  */
-export async function * missingBatches (host: ServingHost, remote: AuthorHead[], limits: BatchLimits, from: string): AsyncIterable<Uint8Array[]> {
+export async function * missingBatches (host: ServingHost, remote: AuthorHead[], limits: BatchLimits): AsyncIterable<Uint8Array[]> {
   const { ctx, store } = host
   const theirs = new Map<string, AuthorHead>()
   for (const h of remote) theirs.set(toHex(h.author), h)
   for (const state of [...store.authors()]) {
     const known = theirs.get(state.authorHex)
     let next = (known?.seq ?? 0) + 1
-    if (next > state.durableSeq) continue
-    if (known !== undefined && known.seq > 0) {
+    if (known !== undefined && known.seq > 0 && known.seq <= state.durableSeq) {
       const ours = await store.idAt(state, known.seq)
-      if (ours !== toHex(known.head)) {
-        // the peer holds another entry at that seq: a fork we cannot mend by sending
-        ctx.stats.forks++
-        host.fork({ pipeline: host.name, author: peerIdFromPublicKey(state.author), seq: known.seq, kept: ours ?? '', rejected: toHex(known.head), from })
+      if (ours !== undefined && ours !== toHex(known.head)) {
+        ctx.stats.sync.headMismatches++
+        // entries after it would not link on the peer's side: our entry at that seq is all it needs
+        const batch = await endOnChecked(ctx, store, state, await store.read(state, known.seq, known.seq))
+        if (batch.length > 0 && !host.closed()) yield batch.map(e => e.wire)
         continue
       }
     }
+    if (next > state.durableSeq) continue
     while (next <= state.durableSeq && !host.closed()) {
       const chunk = await store.read(state, next, Math.min(state.durableSeq, next + limits.maxEntries - 1))
       let bytes = 0

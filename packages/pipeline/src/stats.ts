@@ -19,7 +19,7 @@ export class StatsBook {
   /** Stored records found missing, undecodable or not matching their id (quarantined; others' are repaired from peers). */
   corruptRecords = 0
   readonly rejects: Record<RejectReason, number>
-  readonly sync: SyncStats = { sessions: 0, failed: 0, refused: 0, batchesSent: 0, batchesReceived: 0, entriesSent: 0, entriesReceived: 0, authorsSkipped: 0, bytesSent: 0, bytesReceived: 0 }
+  readonly sync: SyncStats = { sessions: 0, failed: 0, refused: 0, batchesSent: 0, batchesReceived: 0, entriesSent: 0, entriesReceived: 0, authorsSkipped: 0, headMismatches: 0, bytesSent: 0, bytesReceived: 0 }
 
   constructor () {
     this.rejects = Object.fromEntries(REJECT_REASONS.map(r => [r, 0])) as Record<RejectReason, number>

@@ -173,6 +173,12 @@ export interface SyncStats {
   entriesReceived: number
   /** Authors whose sync batch we refused in a session: the rest of their batches there were ignored, the session went on. */
   authorsSkipped: number
+  /**
+   * Peer heads (unsigned vector claims) that named another entry than ours at
+   * the same seq: not reported as forks; we sent our signed entry at that seq
+   * so a peer holding another one reports the fork from two signed entries.
+   */
+  headMismatches: number
   /** Bytes of sync frames sent and received (without framing). */
   bytesSent: number
   bytesReceived: number
