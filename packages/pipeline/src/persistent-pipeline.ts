@@ -398,9 +398,24 @@ export class PersistentPipeline extends BasePipeline {
     return vectorOf(this.#store)
   }
 
+  /** Our head in the vector a peer is sending, per peer, until its last page. */
+  readonly #ownHeadOf = new Map<string, number>()
+
   /** Notes a peer's vector: delivery receipts for our packets, and forks it reveals. */
   noteVector (peer: string, heads: AuthorHead[]): void {
     this.#receipts.note(peer, heads)
+    const own = this.#own
+    if (own === undefined) return
+    for (const h of heads) {
+      if (sameBytes(h.author, own.state.author)) this.#ownHeadOf.set(peer, Math.max(this.#ownHeadOf.get(peer) ?? 0, h.seq))
+    }
+  }
+
+  /** A peer's vector is complete (its last page came): it tells a restored identity its own head here. */
+  vectorDone (peer: string): void {
+    const seq = this.#ownHeadOf.get(peer) ?? 0
+    this.#ownHeadOf.delete(peer)
+    this.#own?.notePeerHead(seq)
   }
 
   /** Resolves once every entry accepted before the call is durable (or its commit failed); later writes do not hold it up. */
