@@ -114,6 +114,12 @@ export class OwnLog {
     this.#lastId = this.state.head
   }
 
+  /** False while puts wait for a peer to tell us our own head (a restored identity). */
+  get headsKnown (): boolean { return this.#headsKnown }
+
+  /** A peer's complete vector told us our head and we hold that much: puts may go ahead. */
+  get headsLearned (): boolean { return this.#peerHead >= 0 && this.state.seq >= this.#peerHead }
+
   /** A peer's complete vector reported our head at `seq` (0: it holds none of ours). */
   notePeerHead (seq: number): void {
     if (seq > this.#peerHead) this.#peerHead = seq
@@ -125,7 +131,7 @@ export class OwnLog {
    * restart does not wait again.
    */
   async #knowHeads (): Promise<void> {
-    if (this.#peerHead < 0 || this.state.seq < this.#peerHead) throw new OwnHeadsUnknownError(this.#pipeline)
+    if (!this.headsLearned) throw new OwnHeadsUnknownError(this.#pipeline)
     this.#marking ??= this.#ctx.committer.write([{ key: this.#markerKey, value: new Uint8Array([1]) }]).then(
       () => { this.#headsKnown = true },
       (err: unknown) => { this.#marking = undefined; throw err }

@@ -100,6 +100,22 @@ export class PersistentPipeline extends BasePipeline {
   /** Hook for kinds built on this one: runs once the store is open, before gossip and delivery start. */
   protected async afterOpen (): Promise<void> {}
 
+  /** Hook for kinds built on this one: a restored identity just learned its own head here, so its puts may go ahead. Called once. */
+  protected ownHeadsLearned (): void {}
+
+  #headsHookDone = false
+  /** Calls `ownHeadsLearned` once our head was learned from a peer (a restored identity only). */
+  #checkOwnHeads (): void {
+    const own = this.#own
+    if (this.#headsHookDone || own === undefined || own.headsKnown || !own.headsLearned) return
+    this.#headsHookDone = true
+    try {
+      this.ownHeadsLearned()
+    } catch {
+      // a hook's failure is its own
+    }
+  }
+
   /** Hook for kinds built on this one: entries (ours and received) that just became durable, in per-author order. */
   protected entriesStored (_entries: ReadonlyArray<{ entry: UnsignedEntry, idHex: string }>): void {}
 
@@ -374,6 +390,7 @@ export class PersistentPipeline extends BasePipeline {
       for (const e of batch) this.#remember(e.idHex)
       this.#delivery.hold(state, batch.map(e => ({ seq: e.entry.seq, entry: e.entry, idHex: e.idHex, sender: e.sender })))
       this.#stored(batch)
+      this.#checkOwnHeads()
       this.#delivery.pump()
     }, () => {
       // the commit failed: the store rolled the author back (so resends are taken again),
@@ -416,6 +433,7 @@ export class PersistentPipeline extends BasePipeline {
     const seq = this.#ownHeadOf.get(peer) ?? 0
     this.#ownHeadOf.delete(peer)
     this.#own?.notePeerHead(seq)
+    this.#checkOwnHeads()
   }
 
   /** Resolves once every entry accepted before the call is durable (or its commit failed); later writes do not hold it up. */

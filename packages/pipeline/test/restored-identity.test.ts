@@ -73,6 +73,40 @@ describe('an identity restored onto an empty store', () => {
     expect((await p3.putPacket(enc('a-5'))).seq).toBe(5)
   })
 
+  it('a restored owner of an encrypted pipeline adopts its genesis from a peer instead of writing a second one', async () => {
+    const net = networkId()
+    const a = await startNode({ network: net, name: 'owner' })
+    const b = await startNode({ network: net, name: 'member' })
+    running.push(a, b)
+    await connect(a, b)
+    const got: string[] = []
+    const pb = b.node.createPipeline({ name: 'room', persistent: true, encrypted: { owner: a.identity.id } })
+    pb.addPacketListener((p) => { got.push(new TextDecoder().decode(p.data)) })
+    const pa = a.node.createPipeline({ name: 'room', persistent: true, encrypted: { members: [b.identity.public()] } })
+    const first = await pa.putPacket(enc('one'))
+    await waitFor(() => got.includes('one'), { timeout: 10_000 })
+    await a.stop()
+    running.splice(running.indexOf(a), 1)
+
+    const a2 = await startNode({ network: net, identity: a.identity, datastore: new MemoryDatastore(), node: { restored: true } })
+    running.push(a2)
+    const p2 = a2.node.createPipeline({ name: 'room', persistent: true, encrypted: { members: [b.identity.public()] } })
+    await expect(p2.putPacket(enc('early'))).rejects.toBeInstanceOf(OwnHeadsUnknownError)
+    await connect(a2, b)
+    let next: Packet | undefined
+    await waitFor(async () => {
+      next = await p2.putPacket(enc('two')).catch((err: unknown) => {
+        if (err instanceof OwnHeadsUnknownError) return undefined
+        throw err
+      })
+      return next !== undefined
+    }, { timeout: 10_000 })
+    expect(next?.seq).toBe(first.seq + 1)
+    await waitFor(() => got.includes('two'), { timeout: 10_000 })
+    expect(b.node.stats().forks).toBe(0)
+    expect(a2.node.stats().forks).toBe(0)
+  })
+
   it('a node that is not restored (the default) writes offline from seq 1', async () => {
     const a = await startNode({ network: networkId(), name: 'fresh', online: false })
     running.push(a)
