@@ -23,6 +23,8 @@ export interface NodeContext {
   readonly stats: StatsBook
   readonly publisher: Publisher
   readonly maxClockSkewMs: number
+  /** The identity was restored onto this store: persistent pipelines learn its own heads from a peer before writing. */
+  readonly restored: boolean
   /** True once the node is stopped. */
   readonly stopped: boolean
   /** Counts a refused entry or frame and emits the node's `reject` event. */

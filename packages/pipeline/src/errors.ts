@@ -54,6 +54,22 @@ export class StorageError extends PipesError {
   constructor (message: string, options?: { cause?: unknown }) { super('ERR_STORAGE', message, options) }
 }
 
+/**
+ * This node was created with `restored: true` (the identity's key was
+ * restored onto this store) and has not learned yet, for this pipeline,
+ * which entries the identity wrote on other stores: a put now would reuse
+ * their seqs and fork the identity's own history for good. Nothing was
+ * stored. Connect to a peer that carries the pipeline: once a sync has told
+ * this node the identity's head there and it holds that much, puts work
+ * (and keep working across restarts).
+ */
+export class OwnHeadsUnknownError extends PipesError {
+  static override name = 'OwnHeadsUnknownError'
+  constructor (pipeline: string) {
+    super('ERR_OWN_HEADS_UNKNOWN', `cannot put on "${pipeline}" yet: this identity was restored onto this store and may have written entries elsewhere; connect so the node learns this identity's entries from a peer (a sync with one that carries "${pipeline}"), or, if this identity never wrote on another store, create the node without restored: true (newDevice)`)
+  }
+}
+
 /** Signing one of our entries failed (the identity's `sign` threw): that put and the puts signed after it were not stored; put them again. */
 export class SigningError extends PipesError {
   static override name = 'SigningError'

@@ -44,7 +44,7 @@ export type { SyncLimits } from './sync-session.js'
 export type { BatchLimits } from './persistent-pipeline.js'
 export {
   InvalidPipelineArgumentError, InvalidPipelineNameError, InvalidSecureOptionError, KeyUnavailableError, MembershipError, type MembershipErrorCode, NodeStoppedError,
-  PacketTooLargeError, PayloadAuthenticationError, PipelineExistsError, SigningError, StorageError, StoreFailedError
+  OwnHeadsUnknownError, PacketTooLargeError, PayloadAuthenticationError, PipelineExistsError, SigningError, StorageError, StoreFailedError
 } from './errors.js'
 export { entryMessageId, ENTRY_VERSION, FLAG_ENCRYPTED, FLAG_PERSISTENT, FLAG_POINT_TO_POINT } from './entry-codec.js'
 export { attachEntrySignature, decodeEntry, encodeEntry, encodeUnsignedEntry, entrySigningBytes } from './entry-api.js'

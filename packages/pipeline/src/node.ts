@@ -81,6 +81,19 @@ export interface PipesNodeInit {
    * still create point-to-point pipelines (it then carries it anyway).
    */
   carryMailbox?: boolean
+  /**
+   * The identity's key was restored onto this store (a key file copied from
+   * another device or a backup), so the identity may have written entries
+   * this store lacks. Then each persistent pipeline refuses puts with
+   * `OwnHeadsUnknownError` (`ERR_OWN_HEADS_UNKNOWN`) until a sync with a peer that carries it has
+   * told the node the identity's head there and the node holds that much;
+   * a record in the store (`/pipes/own/<pipeline>/<authorHex>`) keeps that
+   * fact across restarts. Default false: the identity is new on this store
+   * or this store is where it writes (a new device), and puts never wait.
+   * Without it, a restored identity starts again at seq 1 and forks its own
+   * history for good.
+   */
+  restored?: boolean
 }
 
 /** One identity on one network: its pipelines, their stores and sync. */
@@ -144,6 +157,7 @@ class Node extends TypedEventTarget<PipesNodeEvents> implements PipesNode, SyncH
     if (store !== undefined && (store === null || typeof store !== 'object' || typeof store.batch !== 'function' || typeof store.getMany !== 'function' || typeof store.scan !== 'function')) throw new InvalidPipelineArgumentError('createPipesNode: store must be a DurableStore (batch, getMany, scan), e.g. levelDurableStore(datastore)')
     const syncIntervalMs = positive(init.syncIntervalMs, DEFAULT_SYNC_INTERVAL_MS, 'syncIntervalMs')
     const maxClockSkewMs = positive(init.maxClockSkewMs, DEFAULT_MAX_CLOCK_SKEW_MS, 'maxClockSkewMs')
+    if (init.restored !== undefined && typeof init.restored !== 'boolean') throw new InvalidPipelineArgumentError('createPipesNode: restored must be true or false')
     const maxInFlight = positive(init.maxPublishInFlight, 64, 'maxPublishInFlight')
     this.networkId = init.networkId ?? transport.network.id
     this.identity = identity.public()
@@ -171,6 +185,7 @@ class Node extends TypedEventTarget<PipesNodeEvents> implements PipesNode, SyncH
       stats,
       publisher: new Publisher(transport, stats, maxInFlight),
       maxClockSkewMs,
+      restored: init.restored === true,
       get stopped () { return isStopped() },
       reject: (reason: RejectReason, pipeline: string | undefined, from: string) => {
         stats.reject(reason)

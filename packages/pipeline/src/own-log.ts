@@ -1,5 +1,5 @@
 import { toHex } from './bytes.js'
-import { SigningError, StorageError } from './errors.js'
+import { OwnHeadsUnknownError, SigningError, StorageError } from './errors.js'
 import { decodeWire } from './entry-codec.js'
 import { prepareEntry, signEntry } from './entry-builder.js'
 import type { NodeContext } from './context.js'
@@ -7,6 +7,9 @@ import type { EncodedPayload, PayloadMeta } from './payload-codec.js'
 import type { AuthorState, EntryStore, StoredEntry } from './entry-store.js'
 import type { HlcTime } from './hlc.js'
 import type { UnsignedEntry } from './entry-codec.js'
+
+/** Where a store records that it learned (or wrote) this identity's own log of a pipeline: see `restored`. */
+export const OWN_MARKER_PREFIX = '/pipes/own/'
 
 /** One of our entries, durable. */
 export interface OwnPut { seq: number, idHex: string, time: HlcTime, wire: Uint8Array, entry: UnsignedEntry }
@@ -37,6 +40,14 @@ export class OwnLog {
    * `#rewinds[i]` chains onto an entry that will never exist and fails.
    */
   readonly #rewinds: Array<{ seq: number, err: unknown }> = []
+  /**
+   * False while a restored identity (`restored: true`) has not learned its
+   * own head on this pipeline: a put would reuse seqs written elsewhere.
+   */
+  #headsKnown = true
+  /** Our highest seq a peer's complete vector reported; -1 before any. */
+  #peerHead = -1
+  #marking: Promise<void> | undefined
 
   constructor (ctx: NodeContext, store: EntryStore, pipeline: string, flags: number) {
     this.#ctx = ctx
@@ -72,8 +83,14 @@ export class OwnLog {
     return undefined
   }
 
+  get #markerKey (): string { return `${OWN_MARKER_PREFIX}${this.#pipeline}/${this.state.authorHex}` }
+
   /** Loads our ids (for receipts) and the clock's last reading. */
   async load (): Promise<HlcTime | undefined> {
+    if (this.#ctx.restored) {
+      const [marker] = await this.#ctx.kv.getMany([this.#markerKey])
+      this.#headsKnown = marker !== undefined
+    }
     this.#nextSeq = this.state.seq + 1
     this.#lastId = this.state.head
     let last: HlcTime | undefined
@@ -97,6 +114,31 @@ export class OwnLog {
     this.#lastId = this.state.head
   }
 
+  /** False while puts wait for a peer to tell us our own head (a restored identity). */
+  get headsKnown (): boolean { return this.#headsKnown }
+
+  /** A peer's complete vector told us our head and we hold that much: puts may go ahead. */
+  get headsLearned (): boolean { return this.#peerHead >= 0 && this.state.seq >= this.#peerHead }
+
+  /** A peer's complete vector reported our head at `seq` (0: it holds none of ours). */
+  notePeerHead (seq: number): void {
+    if (seq > this.#peerHead) this.#peerHead = seq
+  }
+
+  /**
+   * Lets a put go ahead once our own head is known: a peer told us its view
+   * of it and we hold at least that much. Records that in the store, so a
+   * restart does not wait again.
+   */
+  async #knowHeads (): Promise<void> {
+    if (!this.headsLearned) throw new OwnHeadsUnknownError(this.#pipeline)
+    this.#marking ??= this.#ctx.committer.write([{ key: this.#markerKey, value: new Uint8Array([1]) }]).then(
+      () => { this.#headsKnown = true },
+      (err: unknown) => { this.#marking = undefined; throw err }
+    )
+    await this.#marking
+  }
+
   /** Our entry id at `seq`: durable, or signed and still in commit. */
   idAt (seq: number): string | undefined {
     return this.ids[seq - 1] ?? this.#signed.get(seq)?.entry.idHex
@@ -108,6 +150,8 @@ export class OwnLog {
 
   /** Builds (payload from `encode`, given the seq), signs and durably appends one entry; resolves once durable. */
   async put (encode: (meta: PayloadMeta) => EncodedPayload): Promise<OwnPut> {
+    // checked before a seq is taken: a refused put leaves nothing to rewind
+    if (!this.#headsKnown) await this.#knowHeads()
     const seq = this.#nextSeq
     const prev = this.#lastId
     const era = this.#rewinds.length

@@ -100,6 +100,22 @@ export class PersistentPipeline extends BasePipeline {
   /** Hook for kinds built on this one: runs once the store is open, before gossip and delivery start. */
   protected async afterOpen (): Promise<void> {}
 
+  /** Hook for kinds built on this one: a restored identity just learned its own head here, so its puts may go ahead. Called once. */
+  protected ownHeadsLearned (): void {}
+
+  #headsHookDone = false
+  /** Calls `ownHeadsLearned` once our head was learned from a peer (a restored identity only). */
+  #checkOwnHeads (): void {
+    const own = this.#own
+    if (this.#headsHookDone || own === undefined || own.headsKnown || !own.headsLearned) return
+    this.#headsHookDone = true
+    try {
+      this.ownHeadsLearned()
+    } catch {
+      // a hook's failure is its own
+    }
+  }
+
   /** Hook for kinds built on this one: entries (ours and received) that just became durable, in per-author order. */
   protected entriesStored (_entries: ReadonlyArray<{ entry: UnsignedEntry, idHex: string }>): void {}
 
@@ -374,6 +390,7 @@ export class PersistentPipeline extends BasePipeline {
       for (const e of batch) this.#remember(e.idHex)
       this.#delivery.hold(state, batch.map(e => ({ seq: e.entry.seq, entry: e.entry, idHex: e.idHex, sender: e.sender })))
       this.#stored(batch)
+      this.#checkOwnHeads()
       this.#delivery.pump()
     }, () => {
       // the commit failed: the store rolled the author back (so resends are taken again),
@@ -398,13 +415,30 @@ export class PersistentPipeline extends BasePipeline {
     return vectorOf(this.#store)
   }
 
+  /** Our head in the vector a peer is sending, per peer, until its last page. */
+  readonly #ownHeadOf = new Map<string, number>()
+
   /**
-   * Notes a peer's vector: delivery receipts for our packets. A head that
-   * differs from ours is an unsigned claim and raises no fork; serving answers
-   * it with our signed entry (see `missingFor`).
+   * Notes a peer's vector: delivery receipts for our packets, and our own
+   * head for a restored identity. A head that differs from ours is an
+   * unsigned claim and raises no fork; serving answers it with our signed
+   * entry (see `missingFor`).
    */
   noteVector (peer: string, heads: AuthorHead[]): void {
     this.#receipts.note(peer, heads)
+    const own = this.#own
+    if (own === undefined) return
+    for (const h of heads) {
+      if (sameBytes(h.author, own.state.author)) this.#ownHeadOf.set(peer, Math.max(this.#ownHeadOf.get(peer) ?? 0, h.seq))
+    }
+  }
+
+  /** A peer's vector is complete (its last page came): it tells a restored identity its own head here. */
+  vectorDone (peer: string): void {
+    const seq = this.#ownHeadOf.get(peer) ?? 0
+    this.#ownHeadOf.delete(peer)
+    this.#own?.notePeerHead(seq)
+    this.#checkOwnHeads()
   }
 
   /** Resolves once every entry accepted before the call is durable (or its commit failed); later writes do not hold it up. */

@@ -209,6 +209,7 @@ export async function runSyncSession (host: SyncHost, stream: FrameStream, initi
         }
         if (frame.last) {
           v.complete = true
+          if (!v.failed) mine.get(frame.pipeline)?.vectorDone(peer)
           v.resolve()
         }
       } else if (frame.kind === SyncFrame.Kind.BATCH && !done) {

@@ -5,6 +5,7 @@
  * ```
  * <apiPath>/LOCK                          pid of the PlatformAPI using it
  * <apiPath>/identity.key                  the local identity (key file, optionally sealed)
+ * <apiPath>/identity.origin.json          { "generatedHere": "<peerId>" }: addIdentity made that key here
  * <apiPath>/networks.json                 added network configs, written atomically
  * <apiPath>/nodes/<networkId>/<peerId>/   the node's datastore-level store
  * ```
@@ -33,10 +34,11 @@ async function exists (path: string): Promise<boolean> {
 }
 
 /** The file and directory names under `apiPath`. */
-export function directoryLayout (apiPath: string): { lock: string, key: string, networks: string, nodes: string } {
+export function directoryLayout (apiPath: string): { lock: string, key: string, origin: string, networks: string, nodes: string } {
   return {
     lock: join(apiPath, 'LOCK'),
     key: join(apiPath, 'identity.key'),
+    origin: join(apiPath, 'identity.origin.json'),
     networks: join(apiPath, 'networks.json'),
     nodes: join(apiPath, 'nodes')
   }
@@ -68,7 +70,19 @@ export function createDirectoryStorage (apiPath: string): PlatformStorage {
     },
 
     async saveKey (identity, options) {
+      // the origin first: a crash between the two leaves no key, and addIdentity runs again
+      await writeFileAtomic(paths.origin, JSON.stringify({ generatedHere: identity.id }) + '\n')
       await saveKeyFile(paths.key, identity, options)
+    },
+
+    async keyGeneratedHere (peerId) {
+      // a key file put here by hand (or over another) has no matching origin: it counts as restored
+      try {
+        const parsed = JSON.parse(await readFile(paths.origin, 'utf8')) as { generatedHere?: unknown }
+        return parsed.generatedHere === peerId
+      } catch {
+        return false
+      }
     },
 
     async loadNetworks (): Promise<NetworkConfig[]> {

@@ -250,10 +250,13 @@ export class PlatformAPI {
             start: false,
             ...(this.#options.transport === undefined ? {} : { options: this.#options.transport })
           })
+          // a key restored into this apiPath (not made by addIdentity here) learns its own entries from a peer before writing
+          const restored = storage.keyGeneratedHere === undefined ? false : !await storage.keyGeneratedHere(identity.id)
           const pipes = createPipesNode({
             identity,
             transport,
             datastore: store.datastore,
+            restored,
             ...(this.#options.syncIntervalMs === undefined ? {} : { syncIntervalMs: this.#options.syncIntervalMs })
           })
           return new Node({ network: config, identity, transport, pipes, store, onClose: () => { this.#nodes.delete(key) } })

@@ -2,7 +2,7 @@ import { AEAD_OVERHEAD_BYTES, bytesToHex, isIdentity } from '@pipes/identity'
 import { FLAG_ENCRYPTED, FLAG_PERSISTENT } from '../entry-codec.js'
 import { PersistentPipeline } from '../persistent-pipeline.js'
 import { EncryptedCodec, staticKeyring } from './encrypted-codec.js'
-import { InvalidPipelineArgumentError } from '../errors.js'
+import { InvalidPipelineArgumentError, OwnHeadsUnknownError } from '../errors.js'
 import { KeyUnavailableError, MembershipError } from './errors.js'
 import { Membership } from './membership.js'
 import { pipelineKeyFromPassphrase, pipelineKeyFromSharedKey } from './pipeline-key.js'
@@ -65,6 +65,8 @@ export class EncryptedPipelineImpl extends PersistentPipeline {
   readonly #config: SecureConfig
   readonly #codec: EncryptedPayloadCodec
   readonly #membership: Membership | undefined
+  /** The genesis of a created pipeline waits until a restored owner learned its own head here. */
+  #genesisWaits = false
   #control: Promise<void> = Promise.resolve()
   #healTimer: ReturnType<typeof setTimeout> | undefined
   #badGrantsSeen = 0
@@ -151,9 +153,26 @@ export class EncryptedPipelineImpl extends PersistentPipeline {
       if (e.entry.keyEpoch === 0) await this.#apply(controlInput(e.entry, e.idHex))
     }
     if (this.#config.mode === 'create' && !membership.started) {
-      await this.#writeControl(membership.genesisRecord(this.#config.members, this.#config.admins))
+      try {
+        await this.#writeControl(membership.genesisRecord(this.#config.members, this.#config.admins))
+      } catch (err) {
+        // a restored owner first learns from a peer whether it wrote this genesis elsewhere
+        if (!(err instanceof OwnHeadsUnknownError)) throw err
+        this.#genesisWaits = true
+      }
     }
     this.#maybeHeal()
+  }
+
+  protected override ownHeadsLearned (): void {
+    const membership = this.#membership
+    if (!this.#genesisWaits || membership === undefined || this.#config.mode !== 'create') return
+    this.#genesisWaits = false
+    const config = this.#config
+    // behind the control records that arrived: a genesis learned from a peer is not written again
+    void this.#serial(async () => {
+      if (!membership.started) await this.#writeControl(membership.genesisRecord(config.members, config.admins))
+    }).catch(() => {})
   }
 
   protected override entriesStored (entries: ReadonlyArray<{ entry: UnsignedEntry, idHex: string }>): void {
