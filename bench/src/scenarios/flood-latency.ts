@@ -61,6 +61,12 @@ class Flooder {
   }
 }
 
+/** A row's note from its parts, or none. */
+function notes (...parts: Array<string | undefined>): { note?: string } {
+  const present = parts.filter((s): s is string => s != null && s !== '')
+  return present.length > 0 ? { note: present.join('; ') } : {}
+}
+
 /** What the flooder did during one run. */
 interface FloodRun {
   sent: number
@@ -132,31 +138,21 @@ export const floodLatency: Scenario = {
     const t = receiver?.transport.stats()
     const cutoff = t == null ? '' : `, flooder cut off ${t.floodCutoffs}×, messages dropped from banned peers ${t.bannedMessages}`
     const floodNote = `forged entries published ${sent}, refused by validation ${rejects}${cutoff}, redials refused ${refused}`
+    const row = (system: string, runs: LatencyRun[], p: number, extra?: string): ResultRow => ({
+      scenario: 'flood-latency',
+      case: caseName,
+      system,
+      metric: `p${p} put→listener`,
+      unit: 'ms',
+      better: 'lower',
+      summary: summarize(runs.map((r) => percentile(r.latenciesMs, p))),
+      lost: runs.reduce((a, r) => a + r.lost, 0),
+      ...notes(extra, liveRunNote(runs).note)
+    })
     const rows: ResultRow[] = []
     for (const p of [50, 99]) {
-      const metric = `p${p} put→listener`
-      const base: ResultRow = {
-        scenario: 'flood-latency',
-        case: caseName,
-        system: 'quiet (no flood)',
-        metric,
-        unit: 'ms',
-        better: 'lower',
-        summary: summarize(quiet.map((r) => percentile(r.latenciesMs, p))),
-        lost: quiet.reduce((a, r) => a + r.lost, 0),
-        ...liveRunNote(quiet)
-      }
-      const under: ResultRow = {
-        scenario: 'flood-latency',
-        case: caseName,
-        system: 'pipes under flood',
-        metric,
-        unit: 'ms',
-        better: 'lower',
-        summary: summarize(flooded.map((r) => percentile(r.latenciesMs, p))),
-        lost: flooded.reduce((a, r) => a + r.lost, 0),
-        note: [floodNote, liveRunNote(flooded).note].filter((s) => s != null).join('; ')
-      }
+      const base = row('quiet (no flood)', quiet, p)
+      const under = row('pipes under flood', flooded, p, floodNote)
       base.ratio = under.summary.median / base.summary.median
       if (p === 99) under.target = { text: '≤ 2× the quiet p99', met: base.ratio <= 2 }
       rows.push(under, base)

@@ -1,18 +1,18 @@
 import { generateIdentity } from '@pipes/identity'
-import { topicFor } from '@pipes/transport'
-import { startHostilePeer, waitFor } from '@pipes/testkit'
+import { waitFor } from '@pipes/testkit'
 import { afterEach, describe, expect, it } from 'vitest'
-import { encodeEntry, FLAG_PERSISTENT } from '../src/index.js'
-import { enc, networkId, startNode } from './helpers.js'
+import { signedEntry, victimWithRelay } from './gossip-relay.js'
+import { enc } from './helpers.js'
+import type { EntryFields } from './gossip-relay.js'
 import type { HostilePeer } from '@pipes/testkit'
 import type { TestNode } from './helpers.js'
 import type { LocalIdentity } from '@pipes/identity'
-import type { ForkDetail, Packet } from '../src/index.js'
+import type { ForkDetail } from '../src/index.js'
 
 const PIPE = 'log'
 
-async function entry (author: LocalIdentity, net: string, f: { seq?: number, prev?: Uint8Array, payload?: Uint8Array } = {}): Promise<{ wire: Uint8Array, id: string }> {
-  return await encodeEntry(author, { network: net, pipeline: PIPE, seq: 1, time: Date.now(), flags: FLAG_PERSISTENT, payload: enc('x'), ...f })
+async function entry (author: LocalIdentity, net: string, f: EntryFields = {}): Promise<{ wire: Uint8Array, id: string }> {
+  return await signedEntry(author, net, PIPE, f)
 }
 const bytes = (hex: string): Uint8Array => Uint8Array.from(Buffer.from(hex, 'hex'))
 
@@ -26,20 +26,11 @@ describe('forks over gossip', () => {
   })
 
   it('a fork seen one seq later (an entry linking to another entry at our head) is a fork, reported once, not bad-chain', async () => {
-    const net = networkId('fork1')
-    const victim = await startNode({ network: net, name: 'victim' })
+    const { net, victim, relay, topic, got } = await victimWithRelay('fork1', PIPE)
     running.push(victim)
-    const pipe = victim.node.createPipeline({ name: PIPE, persistent: true })
-    const got: Packet[] = []
-    pipe.addPacketListener(p => { got.push(p) })
+    hostile = relay
     const forks: ForkDetail[] = []
     victim.node.addEventListener('fork', (evt) => { forks.push(evt.detail) })
-    const relay = await startHostilePeer({ networkId: net })
-    hostile = relay
-    await relay.dial(victim.transport.addresses()[0] as string)
-    const topic = topicFor(net, PIPE)
-    relay.subscribe(topic)
-    await waitFor(() => relay.subscribers(topic).includes(victim.transport.peerId), { timeout: 10_000, message: 'relay sees the victim subscribed' })
 
     const author = generateIdentity('equivocator')
     const one = await entry(author, net, { payload: enc('one') })

@@ -3,20 +3,20 @@ import { topicFor } from '@pipes/transport'
 import { startHostilePeer, waitFor } from '@pipes/testkit'
 import { afterEach, describe, expect, it } from 'vitest'
 import { attachEntrySignature, encodeEntry, encodeUnsignedEntry, entrySigningBytes, FLAG_PERSISTENT } from '../src/index.js'
+import { signedEntry, victimWithRelay } from './gossip-relay.js'
 import { enc, networkId, startNode } from './helpers.js'
+import type { EntryFields, VictimAndRelay } from './gossip-relay.js'
 import type { HostilePeer } from '@pipes/testkit'
 import type { TestNode } from './helpers.js'
 import type { LocalIdentity } from '@pipes/identity'
-import type { Packet, Pipeline } from '../src/index.js'
+import type { Packet } from '../src/index.js'
 import type { AuthorHead } from '../src/sync.pb.js'
 
 const PIPE = 'log'
 
-interface Fields { seq?: number, time?: number, prev?: Uint8Array, payload?: Uint8Array }
-
-async function entry (author: LocalIdentity, net: string, f: Fields = {}): Promise<{ wire: Uint8Array, id: Uint8Array }> {
-  const { wire, id } = await encodeEntry(author, { network: net, pipeline: PIPE, seq: 1, time: Date.now(), flags: FLAG_PERSISTENT, payload: enc('x'), ...f })
-  return { wire, id: Uint8Array.from(Buffer.from(id, 'hex')) }
+async function entry (author: LocalIdentity, net: string, f: EntryFields = {}): Promise<{ wire: Uint8Array, id: Uint8Array }> {
+  const { wire, idBytes } = await signedEntry(author, net, PIPE, f)
+  return { wire, id: idBytes }
 }
 
 describe('gossip validation', () => {
@@ -29,20 +29,11 @@ describe('gossip validation', () => {
   })
 
   /** A victim node with the pipeline, and a raw gossip peer (the "relay") in its mesh. */
-  async function setup (): Promise<{ net: string, victim: TestNode, pipe: Pipeline, relay: HostilePeer, topic: string, got: Packet[] }> {
-    const net = networkId('gv')
-    const victim = await startNode({ network: net, name: 'victim' })
-    running.push(victim)
-    const pipe = victim.node.createPipeline({ name: PIPE, persistent: true })
-    const got: Packet[] = []
-    pipe.addPacketListener(p => { got.push(p) })
-    const relay = await startHostilePeer({ networkId: net })
-    hostile = relay
-    await relay.dial(victim.transport.addresses()[0] as string)
-    const topic = topicFor(net, PIPE)
-    relay.subscribe(topic)
-    await waitFor(() => relay.subscribers(topic).includes(victim.transport.peerId), { timeout: 10_000, message: 'relay sees the victim subscribed' })
-    return { net, victim, pipe, relay, topic, got }
+  async function setup (): Promise<VictimAndRelay> {
+    const setup = await victimWithRelay('gv', PIPE)
+    running.push(setup.victim)
+    hostile = setup.relay
+    return setup
   }
 
   const topicStats = (n: TestNode, topic: string): { accepted: number, ignored: number, rejected: number } =>
