@@ -3,7 +3,8 @@
  * persistent pipeline at 50/s to one receiver; the same stream is measured
  * quiet and while a hostile peer in its own process (flood-child), connected
  * to the receiver, publishes forged entries on the same topic at 100× the
- * honest rate, redialing whenever it is hung up on.
+ * honest rate, redialing whenever it is hung up on. Each flooded run has a
+ * flooder with a new key, since the last one is still refused.
  */
 import { fork } from 'node:child_process'
 import type { ChildProcess } from 'node:child_process'
@@ -109,16 +110,18 @@ export const floodLatency: Scenario = {
       await pair.publish(makePayload(WARMUP, 0, 64))
       await waitUntil('warm-up packet at the receiver', () => warmed, 20_000)
 
-      flooder = new Flooder()
       const target = receiverPeer.transport.addresses()[0]
       if (target == null) throw new Error('the receiver has no listen address')
-      flooder.send({ kind: 'join', networkId: swarm.networkId, pipeline: PIPELINE, topic: topicFor(swarm.networkId, PIPELINE), target, targetId: receiverPeer.transport.peerId, size: SIZE })
-      await flooder.next('ready', 30_000)
 
       for (let rep = 1; rep <= ctx.repeats; rep++) {
         ctx.progress(`flood-latency: quiet run ${rep}/${ctx.repeats} (${seconds} s)`)
         quiet.push(await harness.paced(count, SIZE, RATE))
-        ctx.progress(`flood-latency: flooded run ${rep}/${ctx.repeats} (${seconds} s)`)
+        // a new flooder (new key) each run: the last one is still refused
+        ctx.progress(`flood-latency: flooded run ${rep}/${ctx.repeats} (${seconds} s), a new flooding identity`)
+        await flooder?.stop()
+        flooder = new Flooder()
+        flooder.send({ kind: 'join', networkId: swarm.networkId, pipeline: PIPELINE, topic: topicFor(swarm.networkId, PIPELINE), target, targetId: receiverPeer.transport.peerId, size: SIZE })
+        await flooder.next('ready', 30_000)
         flooder.send({ kind: 'flood', perSecond: RATE * FLOOD_FACTOR })
         try {
           flooded.push(await harness.paced(count, SIZE, RATE))
