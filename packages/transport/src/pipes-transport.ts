@@ -377,10 +377,6 @@ export class PipesTransport extends EventTarget implements Transport {
     this.#blocked.delete(peerId)
   }
 
-  blocked (): string[] {
-    return [...this.#blocked]
-  }
-
   stats (): TransportStats {
     const topics: Record<string, TopicStats> = {}
     for (const [topic, stats] of this.#topicStats) topics[topic] = { ...stats }

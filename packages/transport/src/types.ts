@@ -186,8 +186,6 @@ export interface Transport extends EventTarget {
   block (peerId: string): Promise<void>
   /** Lifts a `block`. */
   unblock (peerId: string): void
-  /** Peers blocked now. */
-  blocked (): string[]
   /** Counters. */
   stats (): TransportStats
   /** Listens to `peer:connect` / `peer:disconnect` (detail: the peer id). */

@@ -1,6 +1,6 @@
 import { AEAD_OVERHEAD_BYTES, DecryptionFailedError, aeadOpen, aeadSeal } from '@pipes/identity'
 import { contextBytes } from './context-bytes.js'
-import { KeyUnavailableError, MembershipError, PayloadAuthenticationError } from './errors.js'
+import { KeyUnavailableError, MembershipError, PayloadAuthenticationError } from '../errors.js'
 import type { KeyScope } from './pipeline-key.js'
 
 /** What a codec knows of the entry it seals a payload for (assigned before sealing). */

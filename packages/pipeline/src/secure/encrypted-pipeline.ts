@@ -3,7 +3,7 @@ import { FLAG_ENCRYPTED, FLAG_PERSISTENT } from '../entry-codec.js'
 import { PersistentPipeline } from '../persistent-pipeline.js'
 import { EncryptedCodec, staticKeyring } from './encrypted-codec.js'
 import { InvalidPipelineArgumentError, OwnHeadsUnknownError } from '../errors.js'
-import { KeyUnavailableError, MembershipError } from './errors.js'
+import { KeyUnavailableError, MembershipError } from '../errors.js'
 import { Membership } from './membership.js'
 import { pipelineKeyFromPassphrase, pipelineKeyFromSharedKey } from './pipeline-key.js'
 import { publicKeyOf } from './secure-options.js'
@@ -100,12 +100,6 @@ export class EncryptedPipelineImpl extends PersistentPipeline {
 
   /** Whether this node holds the key of the current epoch (it can put packets). */
   get hasKey (): boolean { return this.#codec.keyring.current() !== undefined }
-
-  /** Counters of the control records this node dropped. */
-  controlStats (): { notAdmin: number, malformed: number, badGrants: number } {
-    const s = this.#membership?.stats
-    return { notAdmin: s?.notAdmin ?? 0, malformed: s?.malformed ?? 0, badGrants: s?.badGrants ?? 0 }
-  }
 
   /**
    * Adds a member: it gets the current epoch key (sealed to it, carried on

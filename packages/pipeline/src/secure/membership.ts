@@ -1,6 +1,6 @@
 import { bytesToHex, identityFromParts, randomBytes, sealTo } from '@pipes/identity'
 import { decodeControlRecord, encodeControlRecord, grantPlaintext, keyOfGrantPlaintext, MAX_EPOCH } from './control-record.js'
-import { MembershipError } from './errors.js'
+import { MembershipError } from '../errors.js'
 import { epochPayloadKey } from './pipeline-key.js'
 import type { ControlRecord, KeyGrant, MemberRef } from './control-record.js'
 import type { Keyring } from './encrypted-codec.js'

@@ -1,6 +1,6 @@
 import { AEAD_OVERHEAD_BYTES, DecryptionFailedError, aeadOpen, aeadSeal, concatBytes, hkdf } from '@pipes/identity'
 import { contextBytes } from './context-bytes.js'
-import { PayloadAuthenticationError } from './errors.js'
+import { PayloadAuthenticationError } from '../errors.js'
 import type { PayloadMeta, SealedEntry } from './encrypted-codec.js'
 import type { Identity, LocalIdentity } from '@pipes/identity'
 

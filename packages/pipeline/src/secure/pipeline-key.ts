@@ -1,7 +1,7 @@
 import { scryptAsync } from '@noble/hashes/scrypt.js'
 import { hkdf, sha256 } from '@pipes/identity'
 import { contextBytes } from './context-bytes.js'
-import { InvalidSecureOptionError } from './errors.js'
+import { InvalidSecureOptionError } from '../errors.js'
 
 /** Length of a pipeline key and of a shared key given by the app: 32 bytes. */
 export const PIPELINE_KEY_BYTES = 32

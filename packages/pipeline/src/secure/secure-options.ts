@@ -1,5 +1,5 @@
 import { isIdentity, publicKeyFromPeerId } from '@pipes/identity'
-import { InvalidSecureOptionError } from './errors.js'
+import { InvalidSecureOptionError } from '../errors.js'
 import type { Identity } from '@pipes/identity'
 
 /**
