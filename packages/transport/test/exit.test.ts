@@ -31,8 +31,8 @@ b.subscribe(topic, () => {}, () => 'accept')
 await a.publish(topic, new Uint8Array([1]))
 await other.stop()
 await a.stop()
-// b now redials a (its bootstrap peer) before it is stopped too
-await new Promise(resolve => setTimeout(resolve, 300))
+// b redials a (its bootstrap peer) before it is stopped too: wait (bounded) until it has tried
+for (let i = 0; i < 200 && b.stats().redials === 0; i++) await new Promise(resolve => setTimeout(resolve, 10))
 await b.stop()
 console.log('stopped')
 `
