@@ -7,7 +7,8 @@ import { Delivery, decodeStored, READ_CHUNK } from './delivery.js'
 import { decodeWire, FLAG_PERSISTENT } from './entry-codec.js'
 import { ENTRY_OVERHEAD_BYTES, checkEntryShape } from './entry-rules.js'
 import { EntryStore } from './entry-store.js'
-import { verifyEntry, verifyRun } from './entry-verify.js'
+import { verifyRun } from './entry-verify.js'
+import { checkGossip } from './ingest/gossip-check.js'
 import { missingBatches, vectorOf } from './serving.js'
 import { GapBuffer } from './gap-buffer.js'
 import { Mutex } from './mutex.js'
@@ -19,6 +20,7 @@ import type { NodeContext } from './context.js'
 import type { EntryRules } from './entry-rules.js'
 import type { AuthorState } from './entry-store.js'
 import type { VerifiedEntry } from './entry-verify.js'
+import type { SeenLately } from './ingest/gossip-check.js'
 import type { PayloadCodec } from './payload-codec.js'
 import type { RejectReason } from './reject-reasons.js'
 import type { AuthorHead } from './sync.pb.js'
@@ -240,34 +242,16 @@ export class PersistentPipeline extends BasePipeline {
    */
   async #validateGossip (msg: TransportMessage): Promise<Validation> {
     if (this.closed || this.#own === undefined) return 'ignore'
-    if (msg.data.length > this.#rules.maxPayloadBytes + ENTRY_OVERHEAD_BYTES) return this.#reject('too-large', msg.from)
-    const w = decodeWire(msg.data)
-    if (w === undefined) return this.#reject('malformed', msg.from)
-    // seen lately: a forgery we refused (no second verify), or an entry we hold
-    const forgedKey = w.idHex + toHex(w.signature)
-    const known = this.#forged.get(forgedKey)
-    if (known !== undefined) return this.#reject(known, msg.from)
-    if (this.#recent.has(w.idHex)) return 'ignore'
-    const bad = checkEntryShape(w.entry, this.#rules, Date.now())
-    if (bad !== undefined) return bad === 'future-time' ? this.#ignore(bad, msg.from) : this.#reject(bad, msg.from)
-    const v = await verifyEntry(w, this.ctx.identities)
-    if (typeof v === 'string') {
-      this.#forged.add(forgedKey, v)
-      return this.#reject(v, msg.from)
-    }
+    const v = await checkGossip(msg, this.#rules, this.ctx, this.#lately)
+    if (typeof v === 'string') return v
     // only what is stored is relayed; the rest is counted where it is refused
     return (await this.#ingest([v], msg.from)) === 'stored' ? 'accept' : 'ignore'
   }
 
-  #reject (reason: RejectReason, from: string): Validation {
-    this.ctx.reject(reason, this.name, from)
-    return 'reject'
-  }
-
-  /** Counts a refusal of signed input that an honest relay may forward: not charged to the relay. */
-  #ignore (reason: RejectReason, from: string): Validation {
-    this.ctx.reject(reason, this.name, from)
-    return 'ignore'
+  /** Seen lately: a forgery we refused (no second verify), or an entry we hold. */
+  readonly #lately: SeenLately = {
+    seen: (w) => this.#forged.get(w.idHex + toHex(w.signature)) ?? (this.#recent.has(w.idHex) ? 'ignore' : undefined),
+    forged: (w, reason) => { this.#forged.add(w.idHex + toHex(w.signature), reason) }
   }
 
   /**
