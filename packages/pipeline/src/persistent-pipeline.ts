@@ -3,17 +3,16 @@ import { BasePipeline } from './base-pipeline.js'
 import { NodeStoppedError } from './errors.js'
 import { ownBytes, sameBytes, toHex } from './bytes.js'
 import { IdCache } from './id-cache.js'
-import { Delivery, decodeStored, READ_CHUNK } from './delivery.js'
+import { Delivery } from './delivery.js'
 import { decodeWire, FLAG_PERSISTENT } from './entry-codec.js'
 import { ENTRY_OVERHEAD_BYTES, checkEntryShape } from './entry-rules.js'
-import { EntryStore } from './entry-store.js'
 import { verifyRun } from './entry-verify.js'
 import { checkGossip } from './ingest/gossip-check.js'
 import { missingBatches, vectorOf } from './serving.js'
 import { GapBuffer } from './gap-buffer.js'
 import { Mutex } from './mutex.js'
-import { OwnLog } from './own-log.js'
-import type { OwnPut } from './own-log.js'
+import { PipelineLog } from './log/pipeline-log.js'
+import type { OwnLog, OwnPut } from './log/own-log.js'
 import { plainCodec } from './payload-codec.js'
 import { ReceiptBook } from './receipts.js'
 import type { NodeContext } from './context.js'
@@ -49,7 +48,7 @@ export class PersistentPipeline extends BasePipeline {
   readonly #topic: string
   readonly #rules: EntryRules
   readonly #codec: PayloadCodec
-  readonly #store: EntryStore
+  readonly #log: PipelineLog
   readonly #gap: GapBuffer
   readonly #ingestLock = new Mutex()
   readonly #delivery: Delivery
@@ -60,7 +59,6 @@ export class PersistentPipeline extends BasePipeline {
   readonly #recent = new IdCache(RECENT_IDS)
   /** Forks reported (author/seq), so each is reported once. */
   readonly #forksSeen = new IdCache(RECENT_IDS)
-  #own: OwnLog | undefined
   readonly #ready: Promise<void>
   #unsubscribe: () => void = () => {}
 
@@ -69,16 +67,11 @@ export class PersistentPipeline extends BasePipeline {
     this.#codec = codec
     this.#topic = topicFor(ctx.networkId, name)
     this.#rules = this.entryRules(FLAG_PERSISTENT, codec, true)
-    this.#store = new EntryStore(ctx.kv, ctx.committer, name)
-    this.#store.onCorrupt = (_author, _seq, repaired) => {
-      ctx.stats.corruptRecords++
-      // peers hold what was cut back
-      if (repaired) ctx.requestSync()
-    }
+    this.#log = new PipelineLog(ctx, name, this.#rules.flags)
     this.#gap = new GapBuffer()
     this.#receipts = new ReceiptBook(name, this, ctx)
     this.#delivery = new Delivery({
-      ctx, store: this.#store, codec, listeners: this.listeners, pipeline: this, running: () => this.opened
+      ctx, store: this.#log.store, codec, listeners: this.listeners, pipeline: this, running: () => this.opened
     })
     this.#ready = this.#open()
     // a failed open is reported by every call that awaits it
@@ -86,11 +79,7 @@ export class PersistentPipeline extends BasePipeline {
   }
 
   async #open (): Promise<void> {
-    await this.#store.open()
-    const own = new OwnLog(this.ctx, this.#store, this.name, this.#rules.flags)
-    const last = await own.load()
-    if (last !== undefined) this.ctx.clock.restore(last)
-    this.#own = own
+    const own = await this.#log.open()
     this.#receipts.attach(own)
     await this.afterOpen()
     if (this.closed) return
@@ -108,7 +97,7 @@ export class PersistentPipeline extends BasePipeline {
   #headsHookDone = false
   /** Calls `ownHeadsLearned` once our head was learned from a peer (a restored identity only). */
   #checkOwnHeads (): void {
-    const own = this.#own
+    const own = this.#log.own
     if (this.#headsHookDone || own === undefined || own.headsKnown || !own.headsLearned) return
     this.#headsHookDone = true
     try {
@@ -128,13 +117,8 @@ export class PersistentPipeline extends BasePipeline {
 
   /** Every durable entry, author by author in seq order (no decoding of payloads). */
   protected async * storedEntries (): AsyncIterable<{ entry: UnsignedEntry, idHex: string }> {
-    for (const state of this.#store.sortedAuthors()) {
-      const last = state.durableSeq
-      for (let from = 1; from <= last; from += READ_CHUNK) {
-        for (const d of decodeStored(await this.#store.read(state, from, Math.min(last, from + READ_CHUNK - 1)))) {
-          if (d.entry !== undefined) yield { entry: d.entry, idHex: d.idHex }
-        }
-      }
+    for await (const d of this.#log.scan()) {
+      if (d.entry !== undefined) yield { entry: d.entry, idHex: d.idHex }
     }
   }
 
@@ -146,10 +130,10 @@ export class PersistentPipeline extends BasePipeline {
   async putEncoded (encode: (meta: PayloadMeta) => EncodedPayload): Promise<OwnPut> {
     if (this.closed || this.ctx.stopped) throw new NodeStoppedError(`put on "${this.name}"`)
     // called from afterOpen (part of the open) the log is already loaded
-    if (this.#own === undefined) await this.#ready
+    if (this.#log.own === undefined) await this.#ready
     // a backlog of commits holds writers back instead of growing in memory
     await this.ctx.committer.room()
-    const own = this.#own as OwnLog
+    const own = this.#log.own as OwnLog
     const put = await own.put(encode)
     this.ctx.stats.stored++
     this.#delivery.hold(own.state, [{ seq: put.seq, entry: put.entry, idHex: put.idHex, sender: this.ctx.self }])
@@ -174,7 +158,7 @@ export class PersistentPipeline extends BasePipeline {
   }
 
   /** True once the store is open and the pipeline takes part in sync. */
-  get opened (): boolean { return this.#own !== undefined && !this.closed }
+  get opened (): boolean { return this.#log.own !== undefined && !this.closed }
 
   /** Entries waiting in the gap buffer. */
   get gapBuffered (): number { return this.#gap.size }
@@ -203,14 +187,9 @@ export class PersistentPipeline extends BasePipeline {
 
   async * history (): AsyncIterable<Packet> {
     await this.#ready
-    for (const state of this.#store.sortedAuthors()) {
-      const last = state.durableSeq
-      for (let from = 1; from <= last; from += READ_CHUNK) {
-        for (const d of decodeStored(await this.#store.read(state, from, Math.min(last, from + READ_CHUNK - 1)))) {
-          const packet = await this.#delivery.toPacket(d)
-          if (typeof packet !== 'string') yield packet
-        }
-      }
+    for await (const d of this.#log.scan()) {
+      const packet = await this.#delivery.toPacket(d)
+      if (typeof packet !== 'string') yield packet
     }
   }
 
@@ -227,7 +206,7 @@ export class PersistentPipeline extends BasePipeline {
     await this.#delivery.done
     await this.#delivery.lock.run(() => {})
     await this.ctx.committer.flush()
-    this.#store.close()
+    this.#log.close()
   }
 
   // ---- input from the network -------------------------------------------
@@ -241,7 +220,7 @@ export class PersistentPipeline extends BasePipeline {
    * forwarded and honest relays are not punished.
    */
   async #validateGossip (msg: TransportMessage): Promise<Validation> {
-    if (this.closed || this.#own === undefined) return 'ignore'
+    if (this.closed || this.#log.own === undefined) return 'ignore'
     const v = await checkGossip(msg, this.#rules, this.ctx, this.#lately)
     if (typeof v === 'string') return v
     // only what is stored is relayed; the rest is counted where it is refused
@@ -260,7 +239,7 @@ export class PersistentPipeline extends BasePipeline {
    * A refused batch is counted under its reason; returns false then.
    */
   async ingestBatch (wires: Uint8Array[], from: string, limits: BatchLimits): Promise<boolean> {
-    if (this.closed || this.#own === undefined) return true
+    if (this.closed || this.#log.own === undefined) return true
     const refuse = (reason: RejectReason): boolean => { this.ctx.reject(reason, this.name, from); return false }
     if (wires.length === 0 || wires.length > limits.maxEntries) return refuse('sync-too-much')
     const now = Date.now()
@@ -293,17 +272,17 @@ export class PersistentPipeline extends BasePipeline {
   async #ingest (run: VerifiedEntry[], from: string): Promise<IngestOutcome> {
     return await this.#ingestLock.run(async () => {
       const first = run[0] as VerifiedEntry
-      const own = this.#own as OwnLog
+      const own = this.#log.own as OwnLog
       const isOwn = sameBytes(first.entry.author, own.state.author)
       if (isOwn && !own.quiet) return 'busy'
       const authorHex = toHex(first.entry.author)
-      const known = this.#store.get(authorHex)
+      const known = this.#log.store.get(authorHex)
       const seq = known?.seq ?? 0
       // what we already hold: the same entries or a fork
       const held = run.filter(e => e.entry.seq <= seq)
       const lastHeld = held[held.length - 1]
       if (lastHeld !== undefined && known !== undefined) {
-        const ours = await this.#store.idAt(known, lastHeld.entry.seq)
+        const ours = await this.#log.store.idAt(known, lastHeld.entry.seq)
         if (ours !== undefined && ours !== lastHeld.idHex) {
           this.#fork({ pipeline: this.name, author: first.sender.id, seq: lastHeld.entry.seq, kept: ours, rejected: lastHeld.idHex, from })
           return 'fork'
@@ -330,7 +309,7 @@ export class PersistentPipeline extends BasePipeline {
         this.ctx.reject('bad-chain', this.name, from)
         return 'bad-chain'
       }
-      const state = known ?? this.#store.ensure(first.entry.author)
+      const state = known ?? this.#log.store.ensure(first.entry.author)
       const batch = fresh
       // follow on with what waited in the gap buffer
       let tail = batch[batch.length - 1] as VerifiedEntry
@@ -368,7 +347,7 @@ export class PersistentPipeline extends BasePipeline {
   }
 
   #append (state: AuthorState, batch: VerifiedEntry[]): void {
-    this.#store.append(state, batch.map(e => ({ seq: e.entry.seq, id: e.id, wire: e.wire, checked: e.checked, idHex: e.idHex }))).then(() => {
+    this.#log.store.append(state, batch.map(e => ({ seq: e.entry.seq, id: e.id, wire: e.wire, checked: e.checked, idHex: e.idHex }))).then(() => {
       this.ctx.stats.stored += batch.length
       // remembered once durable: after a failed commit a resend must be taken again
       for (const e of batch) this.#remember(e.idHex)
@@ -396,7 +375,7 @@ export class PersistentPipeline extends BasePipeline {
 
   /** Our version vector: for each author, the durable contiguous seq and its head. */
   vector (): AuthorHead[] {
-    return vectorOf(this.#store)
+    return vectorOf(this.#log.store)
   }
 
   /** Our head in the vector a peer is sending, per peer, until its last page. */
@@ -410,7 +389,7 @@ export class PersistentPipeline extends BasePipeline {
    */
   noteVector (peer: string, heads: AuthorHead[]): void {
     this.#receipts.note(peer, heads)
-    const own = this.#own
+    const own = this.#log.own
     if (own === undefined) return
     for (const h of heads) {
       if (sameBytes(h.author, own.state.author)) this.#ownHeadOf.set(peer, Math.max(this.#ownHeadOf.get(peer) ?? 0, h.seq))
@@ -421,7 +400,7 @@ export class PersistentPipeline extends BasePipeline {
   vectorDone (peer: string): void {
     const seq = this.#ownHeadOf.get(peer) ?? 0
     this.#ownHeadOf.delete(peer)
-    this.#own?.notePeerHead(seq)
+    this.#log.own?.notePeerHead(seq)
     this.#checkOwnHeads()
   }
 
@@ -442,7 +421,7 @@ export class PersistentPipeline extends BasePipeline {
     await this.#ready
     yield * missingBatches({
       ctx: this.ctx,
-      store: this.#store,
+      store: this.#log.store,
       closed: () => this.closed
     }, remote, limits)
   }

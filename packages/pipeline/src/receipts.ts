@@ -1,6 +1,6 @@
 import { toHex } from './bytes.js'
 import type { NodeContext } from './context.js'
-import type { OwnLog } from './own-log.js'
+import type { OwnLog } from './log/own-log.js'
 import type { AuthorHead } from './sync.pb.js'
 
 /**
