@@ -8,13 +8,12 @@ import { decodeWire, FLAG_PERSISTENT } from './entry-codec.js'
 import { ENTRY_OVERHEAD_BYTES, checkEntryShape } from './entry-rules.js'
 import { verifyRun } from './entry-verify.js'
 import { checkGossip } from './ingest/gossip-check.js'
-import { missingBatches, vectorOf } from './serving.js'
 import { GapBuffer } from './gap-buffer.js'
 import { Mutex } from './mutex.js'
 import { PipelineLog } from './log/pipeline-log.js'
 import type { OwnLog, OwnPut } from './log/own-log.js'
 import { plainCodec } from './payload-codec.js'
-import { ReceiptBook } from './receipts.js'
+import { SyncServer } from './sync/sync-server.js'
 import type { NodeContext } from './context.js'
 import type { EntryRules } from './entry-rules.js'
 import type { AuthorState } from './entry-store.js'
@@ -52,7 +51,7 @@ export class PersistentPipeline extends BasePipeline {
   readonly #gap: GapBuffer
   readonly #ingestLock = new Mutex()
   readonly #delivery: Delivery
-  readonly #receipts: ReceiptBook
+  readonly #server: SyncServer
   /** Entries (id and signature) that failed verification lately: answered without verifying again. */
   readonly #forged = new IdCache<RejectReason>(RECENT_IDS)
   /** Ids of entries stored lately: gossip duplicates are ignored before verification. */
@@ -69,7 +68,7 @@ export class PersistentPipeline extends BasePipeline {
     this.#rules = this.entryRules(FLAG_PERSISTENT, codec, true)
     this.#log = new PipelineLog(ctx, name, this.#rules.flags)
     this.#gap = new GapBuffer()
-    this.#receipts = new ReceiptBook(name, this, ctx)
+    this.#server = new SyncServer({ ctx, name, log: this.#log, events: this, closed: () => this.closed })
     this.#delivery = new Delivery({
       ctx, store: this.#log.store, codec, listeners: this.listeners, pipeline: this, running: () => this.opened
     })
@@ -80,7 +79,7 @@ export class PersistentPipeline extends BasePipeline {
 
   async #open (): Promise<void> {
     const own = await this.#log.open()
-    this.#receipts.attach(own)
+    this.#server.attach(own)
     await this.afterOpen()
     if (this.closed) return
     this.#unsubscribe = this.ctx.transport.subscribe(this.#topic, () => {}, async (msg) => await this.#validateGossip(msg))
@@ -194,7 +193,7 @@ export class PersistentPipeline extends BasePipeline {
   }
 
   holders (packetId: string): string[] {
-    return this.#receipts.holders(packetId)
+    return this.#server.holders(packetId)
   }
 
   async close (): Promise<void> {
@@ -361,7 +360,7 @@ export class PersistentPipeline extends BasePipeline {
     })
   }
 
-  // ---- sync: serving -------------------------------------------------------
+  // ---- sync: what we serve -------------------------------------------------------
 
   /**
    * A put that gossip sent to fewer peers than are connected (before the
@@ -373,34 +372,19 @@ export class PersistentPipeline extends BasePipeline {
     if (recipients < this.ctx.transport.peers().length) this.ctx.requestSync()
   }
 
-  /** Our version vector: for each author, the durable contiguous seq and its head. */
+  /** Our version vector (see {@link SyncServer}). */
   vector (): AuthorHead[] {
-    return vectorOf(this.#log.store)
+    return this.#server.vector()
   }
 
-  /** Our head in the vector a peer is sending, per peer, until its last page. */
-  readonly #ownHeadOf = new Map<string, number>()
-
-  /**
-   * Notes a peer's vector: delivery receipts for our packets, and our own
-   * head for a restored identity. A head that differs from ours is an
-   * unsigned claim and raises no fork; serving answers it with our signed
-   * entry (see `missingFor`).
-   */
+  /** Notes a peer's vector: receipts, and our own head for a restored identity. */
   noteVector (peer: string, heads: AuthorHead[]): void {
-    this.#receipts.note(peer, heads)
-    const own = this.#log.own
-    if (own === undefined) return
-    for (const h of heads) {
-      if (sameBytes(h.author, own.state.author)) this.#ownHeadOf.set(peer, Math.max(this.#ownHeadOf.get(peer) ?? 0, h.seq))
-    }
+    this.#server.noteVector(peer, heads)
   }
 
   /** A peer's vector is complete (its last page came): it tells a restored identity its own head here. */
   vectorDone (peer: string): void {
-    const seq = this.#ownHeadOf.get(peer) ?? 0
-    this.#ownHeadOf.delete(peer)
-    this.#log.own?.notePeerHead(seq)
+    this.#server.vectorDone(peer)
     this.#checkOwnHeads()
   }
 
@@ -411,18 +395,11 @@ export class PersistentPipeline extends BasePipeline {
   }
 
   /**
-   * What a peer with vector `remote` lacks, as batches of wire entries (one
-   * author each, ascending), each ending on an entry whose own signature we checked.
-   * Where the peer's head differs from our entry at its seq, we send that entry
-   * (a signed one) instead of reporting a fork from the peer's claim. `_from`,
-   * the peer served, is no longer needed: its claims are reported by nothing.
+   * What a peer with vector `remote` lacks, as batches (see {@link SyncServer}).
+   * `_from`, the peer served, is no longer needed: its claims are reported by nothing.
    */
   async * missingFor (remote: AuthorHead[], limits: BatchLimits, _from: string): AsyncIterable<Uint8Array[]> {
     await this.#ready
-    yield * missingBatches({
-      ctx: this.ctx,
-      store: this.#log.store,
-      closed: () => this.closed
-    }, remote, limits)
+    yield * this.#server.missingFor(remote, limits)
   }
 }
