@@ -1,40 +1,22 @@
 import { topicFor } from '@pipes/transport'
 import { BasePipeline } from './base-pipeline.js'
 import { NodeStoppedError } from './errors.js'
-import { ownBytes, sameBytes, toHex } from './bytes.js'
-import { IdCache } from './id-cache.js'
 import { Delivery } from './delivery.js'
-import { decodeWire, FLAG_PERSISTENT } from './entry-codec.js'
-import { ENTRY_OVERHEAD_BYTES, checkEntryShape } from './entry-rules.js'
-import { verifyRun } from './entry-verify.js'
-import { checkGossip } from './ingest/gossip-check.js'
-import { GapBuffer } from './gap-buffer.js'
-import { Mutex } from './mutex.js'
+import { FLAG_PERSISTENT } from './entry-codec.js'
+import { StoredIngest } from './ingest/stored-ingest.js'
 import { PipelineLog } from './log/pipeline-log.js'
-import type { OwnLog, OwnPut } from './log/own-log.js'
 import { plainCodec } from './payload-codec.js'
 import { SyncServer } from './sync/sync-server.js'
 import type { NodeContext } from './context.js'
-import type { EntryRules } from './entry-rules.js'
-import type { AuthorState } from './entry-store.js'
-import type { VerifiedEntry } from './entry-verify.js'
-import type { SeenLately } from './ingest/gossip-check.js'
-import type { PayloadCodec } from './payload-codec.js'
-import type { RejectReason } from './reject-reasons.js'
-import type { AuthorHead } from './sync.pb.js'
-import type { BatchLimits } from './serving.js'
-import type { AddPacketListenerOptions, ForkDetail, Packet, PacketListener, PipelineKind } from './types.js'
 import type { UnsignedEntry } from './entry-codec.js'
-import type { EncodedPayload, PayloadMeta } from './payload-codec.js'
-import type { TransportMessage, Validation } from '@pipes/transport'
+import type { EntryRules } from './entry-rules.js'
+import type { OwnLog, OwnPut } from './log/own-log.js'
+import type { EncodedPayload, PayloadCodec, PayloadMeta } from './payload-codec.js'
+import type { BatchLimits } from './serving.js'
+import type { AuthorHead } from './sync.pb.js'
+import type { AddPacketListenerOptions, Packet, PacketListener, PipelineKind } from './types.js'
 
 export type { BatchLimits } from './serving.js'
-
-const EMPTY = new Uint8Array(0)
-/** What became of a verified run: stored (or being stored), already held, kept ahead of a gap, refused, or ours while a put is in flight. */
-type IngestOutcome = 'stored' | 'held' | 'gap' | 'fork' | 'bad-chain' | 'busy'
-/** How many recent ids each of the known-bad and held caches keeps. */
-const RECENT_IDS = 4096
 
 /**
  * Persistent pipeline: every entry is stored in the node's datastore before
@@ -48,16 +30,9 @@ export class PersistentPipeline extends BasePipeline {
   readonly #rules: EntryRules
   readonly #codec: PayloadCodec
   readonly #log: PipelineLog
-  readonly #gap: GapBuffer
-  readonly #ingestLock = new Mutex()
+  readonly #ingest: StoredIngest
   readonly #delivery: Delivery
   readonly #server: SyncServer
-  /** Entries (id and signature) that failed verification lately: answered without verifying again. */
-  readonly #forged = new IdCache<RejectReason>(RECENT_IDS)
-  /** Ids of entries stored lately: gossip duplicates are ignored before verification. */
-  readonly #recent = new IdCache(RECENT_IDS)
-  /** Forks reported (author/seq), so each is reported once. */
-  readonly #forksSeen = new IdCache(RECENT_IDS)
   readonly #ready: Promise<void>
   #unsubscribe: () => void = () => {}
 
@@ -67,10 +42,22 @@ export class PersistentPipeline extends BasePipeline {
     this.#topic = topicFor(ctx.networkId, name)
     this.#rules = this.entryRules(FLAG_PERSISTENT, codec, true)
     this.#log = new PipelineLog(ctx, name, this.#rules.flags)
-    this.#gap = new GapBuffer()
     this.#server = new SyncServer({ ctx, name, log: this.#log, events: this, closed: () => this.closed })
     this.#delivery = new Delivery({
       ctx, store: this.#log.store, codec, listeners: this.listeners, pipeline: this, running: () => this.opened
+    })
+    this.#ingest = new StoredIngest({
+      ctx,
+      name,
+      rules: this.#rules,
+      log: this.#log,
+      delivery: this.#delivery,
+      events: this,
+      running: () => this.opened,
+      durable: (entries) => {
+        this.#stored(entries)
+        this.#checkOwnHeads()
+      }
     })
     this.#ready = this.#open()
     // a failed open is reported by every call that awaits it
@@ -82,7 +69,7 @@ export class PersistentPipeline extends BasePipeline {
     this.#server.attach(own)
     await this.afterOpen()
     if (this.closed) return
-    this.#unsubscribe = this.ctx.transport.subscribe(this.#topic, () => {}, async (msg) => await this.#validateGossip(msg))
+    this.#unsubscribe = this.ctx.transport.subscribe(this.#topic, () => {}, async (msg) => await this.#ingest.gossip(msg))
     this.#delivery.pump()
     this.ctx.requestSync()
   }
@@ -160,8 +147,8 @@ export class PersistentPipeline extends BasePipeline {
   get opened (): boolean { return this.#log.own !== undefined && !this.closed }
 
   /** Entries waiting in the gap buffer. */
-  get gapBuffered (): number { return this.#gap.size }
-  get gapDropped (): number { return this.#gap.dropped }
+  get gapBuffered (): number { return this.#ingest.gapBuffered }
+  get gapDropped (): number { return this.#ingest.gapDropped }
 
   async putPacket (data: Uint8Array): Promise<Packet> {
     this.checkPut(data)
@@ -201,36 +188,14 @@ export class PersistentPipeline extends BasePipeline {
     this.closed = true
     this.#unsubscribe()
     await this.#ready.catch(() => {})
-    await this.#ingestLock.run(() => {})
+    await this.#ingest.idle()
     await this.#delivery.done
     await this.#delivery.lock.run(() => {})
     await this.ctx.committer.flush()
     this.#log.close()
   }
 
-  // ---- input from the network -------------------------------------------
-
-  /**
-   * Gossip validation, cheapest refusals first. `reject` (which costs the
-   * forwarding peer gossipsub score) is kept for input that is forged or
-   * malformed, which no honest relay forwards; signature-valid entries that
-   * only disagree with our state (a future time, a fork, a broken link, an
-   * entry ahead of a gap) are counted and answered `ignore`, so they are not
-   * forwarded and honest relays are not punished.
-   */
-  async #validateGossip (msg: TransportMessage): Promise<Validation> {
-    if (this.closed || this.#log.own === undefined) return 'ignore'
-    const v = await checkGossip(msg, this.#rules, this.ctx, this.#lately)
-    if (typeof v === 'string') return v
-    // only what is stored is relayed; the rest is counted where it is refused
-    return (await this.#ingest([v], msg.from)) === 'stored' ? 'accept' : 'ignore'
-  }
-
-  /** Seen lately: a forgery we refused (no second verify), or an entry we hold. */
-  readonly #lately: SeenLately = {
-    seen: (w) => this.#forged.get(w.idHex + toHex(w.signature)) ?? (this.#recent.has(w.idHex) ? 'ignore' : undefined),
-    forged: (w, reason) => { this.#forged.add(w.idHex + toHex(w.signature), reason) }
-  }
+  // ---- input from the network: see StoredIngest -----------------------------
 
   /**
    * Takes in one sync batch: decodes and checks every entry, checks the
@@ -238,126 +203,7 @@ export class PersistentPipeline extends BasePipeline {
    * A refused batch is counted under its reason; returns false then.
    */
   async ingestBatch (wires: Uint8Array[], from: string, limits: BatchLimits): Promise<boolean> {
-    if (this.closed || this.#log.own === undefined) return true
-    const refuse = (reason: RejectReason): boolean => { this.ctx.reject(reason, this.name, from); return false }
-    if (wires.length === 0 || wires.length > limits.maxEntries) return refuse('sync-too-much')
-    const now = Date.now()
-    const run = []
-    for (const framed of wires) {
-      if (framed.length > this.#rules.maxPayloadBytes + ENTRY_OVERHEAD_BYTES) return refuse('too-large')
-      // entries are views into their (up to 16 MiB) frame: copy, so what is kept (gap buffer, delivery) pins only itself
-      const wire = ownBytes(framed)
-      const w = decodeWire(wire)
-      if (w === undefined) return refuse('malformed')
-      const bad = checkEntryShape(w.entry, this.#rules, now)
-      if (bad !== undefined) return refuse(bad)
-      run.push(w)
-    }
-    const verified = await verifyRun(run, this.ctx.identities)
-    if (typeof verified === 'string') return refuse(verified)
-    this.ctx.stats.sync.entriesReceived += verified.length
-    // the next batch waits while commits are backed up: durability paces sync
-    await this.ctx.committer.room()
-    const outcome = await this.#ingest(verified, from)
-    return outcome !== 'fork' && outcome !== 'bad-chain'
-  }
-
-  /**
-   * Stores a verified run of one author's consecutive entries: drops what we
-   * hold, refuses forks and broken links, appends what follows our head,
-   * and keeps what is ahead of a gap in the gap buffer. Per-author state is
-   * created only for an entry that is stored.
-   */
-  async #ingest (run: VerifiedEntry[], from: string): Promise<IngestOutcome> {
-    return await this.#ingestLock.run(async () => {
-      const first = run[0] as VerifiedEntry
-      const own = this.#log.own as OwnLog
-      const isOwn = sameBytes(first.entry.author, own.state.author)
-      if (isOwn && !own.quiet) return 'busy'
-      const authorHex = toHex(first.entry.author)
-      const known = this.#log.store.get(authorHex)
-      const seq = known?.seq ?? 0
-      // what we already hold: the same entries or a fork
-      const held = run.filter(e => e.entry.seq <= seq)
-      const lastHeld = held[held.length - 1]
-      if (lastHeld !== undefined && known !== undefined) {
-        const ours = await this.#log.store.idAt(known, lastHeld.entry.seq)
-        if (ours !== undefined && ours !== lastHeld.idHex) {
-          this.#fork({ pipeline: this.name, author: first.sender.id, seq: lastHeld.entry.seq, kept: ours, rejected: lastHeld.idHex, from })
-          return 'fork'
-        }
-      }
-      const fresh = run.filter(e => e.entry.seq > seq)
-      const next = fresh[0]
-      if (next === undefined) {
-        if (lastHeld !== undefined) this.#remember(lastHeld.idHex)
-        return 'held'
-      }
-      if (next.entry.seq !== seq + 1) {
-        // ahead of a gap: kept until it links, not forwarded (it may never link)
-        for (const e of fresh) this.#gap.add(authorHex, e)
-        this.ctx.requestSync(from)
-        return 'gap'
-      }
-      if (!sameBytes(next.entry.prev, known?.head ?? EMPTY)) {
-        if (known !== undefined && seq >= 1) {
-          // the author signed an entry linking to another entry at our head's seq: a fork there
-          this.#fork({ pipeline: this.name, author: first.sender.id, seq, kept: toHex(known.head), rejected: toHex(next.entry.prev), from })
-          return 'fork'
-        }
-        this.ctx.reject('bad-chain', this.name, from)
-        return 'bad-chain'
-      }
-      const state = known ?? this.#log.store.ensure(first.entry.author)
-      const batch = fresh
-      // follow on with what waited in the gap buffer
-      let tail = batch[batch.length - 1] as VerifiedEntry
-      for (let e = this.#gap.take(authorHex, tail.entry.seq + 1); e !== undefined; e = this.#gap.take(authorHex, tail.entry.seq + 1)) {
-        if (!sameBytes(e.entry.prev, tail.id)) {
-          this.ctx.reject('bad-chain', this.name, from)
-          break
-        }
-        batch.push(e)
-        tail = e
-      }
-      this.#gap.dropUpTo(authorHex, tail.entry.seq)
-      this.#append(state, batch)
-      // only what we store moves our clock
-      this.ctx.clock.observe({ time: tail.entry.time, counter: tail.entry.counter })
-      if (isOwn) own.adopted()
-      return 'stored'
-    })
-  }
-
-  /** Counts and reports a fork, once per author and seq (every copy of it is still counted as a refusal). */
-  #fork (detail: ForkDetail): void {
-    this.ctx.reject('fork', this.name, detail.from)
-    const key = `${detail.author}/${detail.seq}`
-    if (this.#forksSeen.has(key)) return
-    this.#forksSeen.add(key, true)
-    this.ctx.stats.forks++
-    this.dispatchEvent(new CustomEvent('fork', { detail }))
-    this.ctx.fork(detail)
-  }
-
-  /** Remembers an id we hold, so a gossip duplicate is answered before it is verified. */
-  #remember (idHex: string): void {
-    this.#recent.add(idHex, true)
-  }
-
-  #append (state: AuthorState, batch: VerifiedEntry[]): void {
-    this.#log.store.append(state, batch.map(e => ({ seq: e.entry.seq, id: e.id, wire: e.wire, checked: e.checked, idHex: e.idHex }))).then(() => {
-      this.ctx.stats.stored += batch.length
-      // remembered once durable: after a failed commit a resend must be taken again
-      for (const e of batch) this.#remember(e.idHex)
-      this.#delivery.hold(state, batch.map(e => ({ seq: e.entry.seq, entry: e.entry, idHex: e.idHex, sender: e.sender })))
-      this.#stored(batch)
-      this.#checkOwnHeads()
-      this.#delivery.pump()
-    }, () => {
-      // the commit failed: the store rolled the author back (so resends are taken again),
-      // and the node counted it and raised `storage-error`
-    })
+    return await this.#ingest.batch(wires, from, limits)
   }
 
   // ---- sync: what we serve -------------------------------------------------------
@@ -390,8 +236,7 @@ export class PersistentPipeline extends BasePipeline {
 
   /** Resolves once every entry accepted before the call is durable (or its commit failed); later writes do not hold it up. */
   async flush (): Promise<void> {
-    await this.#ingestLock.run(() => {})
-    await this.ctx.committer.flush()
+    await this.#ingest.flush()
   }
 
   /**
