@@ -8,10 +8,9 @@ import { PipelineLog } from './log/pipeline-log.js'
 import { plainCodec } from './payload-codec.js'
 import { SyncServer } from './sync/sync-server.js'
 import type { NodeContext } from './context.js'
-import type { UnsignedEntry } from './entry-codec.js'
 import type { EntryRules } from './entry-rules.js'
 import type { OwnLog, OwnPut } from './log/own-log.js'
-import type { EncodedPayload, PayloadCodec, PayloadMeta } from './payload-codec.js'
+import type { EncodedPayload, KindCodec, KindLog, LogRecord, PayloadMeta } from './payload-codec.js'
 import type { BatchLimits } from './serving.js'
 import type { AuthorHead } from './sync.pb.js'
 import type { AddPacketListenerOptions, Packet, PacketListener, PipelineKind } from './types.js'
@@ -28,7 +27,9 @@ export class PersistentPipeline extends BasePipeline {
   readonly kind: PipelineKind = 'persistent'
   readonly #topic: string
   readonly #rules: EntryRules
-  readonly #codec: PayloadCodec
+  readonly #codec: KindCodec
+  /** This pipeline's log as its codec, or a kind built over it, writes and reads it. */
+  readonly kindLog: KindLog
   readonly #log: PipelineLog
   readonly #ingest: StoredIngest
   readonly #delivery: Delivery
@@ -36,7 +37,8 @@ export class PersistentPipeline extends BasePipeline {
   readonly #ready: Promise<void>
   #unsubscribe: () => void = () => {}
 
-  constructor (ctx: NodeContext, name: string, maxPacketBytes: number, codec: PayloadCodec = plainCodec) {
+  /** `codec`: what makes this kind (plain, the mailbox's envelopes, encrypted with its records). */
+  constructor (ctx: NodeContext, name: string, maxPacketBytes: number, codec: KindCodec = plainCodec) {
     super(ctx, name, maxPacketBytes)
     this.#codec = codec
     this.#topic = topicFor(ctx.networkId, name)
@@ -59,6 +61,14 @@ export class PersistentPipeline extends BasePipeline {
         this.#checkOwnHeads()
       }
     })
+    this.kindLog = {
+      name,
+      closed: () => this.closed,
+      ready: async () => { await this.#ready },
+      put: async (encode) => await this.#put(encode),
+      entries: () => this.#entries(),
+      keysChanged: () => { this.#delivery.pump() }
+    }
     this.#ready = this.#open()
     // a failed open is reported by every call that awaits it
     this.#ready.catch(() => {})
@@ -67,55 +77,34 @@ export class PersistentPipeline extends BasePipeline {
   async #open (): Promise<void> {
     const own = await this.#log.open()
     this.#server.attach(own)
-    await this.afterOpen()
+    await this.#codec.open?.(this.kindLog)
     if (this.closed) return
     this.#unsubscribe = this.ctx.transport.subscribe(this.#topic, () => {}, async (msg) => await this.#ingest.gossip(msg))
     this.#delivery.pump()
     this.ctx.requestSync()
   }
 
-  /** Hook for kinds built on this one: runs once the store is open, before gossip and delivery start. */
-  protected async afterOpen (): Promise<void> {}
-
-  /** Hook for kinds built on this one: a restored identity just learned its own head here, so its puts may go ahead. Called once. */
-  protected ownHeadsLearned (): void {}
-
   #headsHookDone = false
-  /** Calls `ownHeadsLearned` once our head was learned from a peer (a restored identity only). */
+  /** Tells the codec, once, that our head was learned from a peer (a restored identity only). */
   #checkOwnHeads (): void {
     const own = this.#log.own
     if (this.#headsHookDone || own === undefined || own.headsKnown || !own.headsLearned) return
     this.#headsHookDone = true
     try {
-      this.ownHeadsLearned()
+      this.#codec.ownHeadsLearned?.(this.kindLog)
     } catch {
       // a hook's failure is its own
     }
   }
 
-  /** Hook for kinds built on this one: entries (ours and received) that just became durable, in per-author order. */
-  protected entriesStored (_entries: ReadonlyArray<{ entry: UnsignedEntry, idHex: string }>): void {}
-
-  /** For kinds built on this one: the payload codec can open more entries now (keys arrived); delivery is tried again. */
-  protected keysChanged (): void {
-    this.#delivery.pump()
-  }
-
-  /** Every durable entry, author by author in seq order (no decoding of payloads). */
-  protected async * storedEntries (): AsyncIterable<{ entry: UnsignedEntry, idHex: string }> {
-    for await (const d of this.#log.scan()) {
-      if (d.entry !== undefined) yield { entry: d.entry, idHex: d.idHex }
-    }
-  }
-
   /**
    * Puts an entry whose payload `encode` makes (given the seq it will have):
-   * for kinds that write their own records (control records, sealed
-   * payloads). Resolves once durable, like `putPacket`.
+   * packets, and the records of kinds (control records, sealed envelopes)
+   * through {@link kindLog}. Resolves once durable.
    */
-  async putEncoded (encode: (meta: PayloadMeta) => EncodedPayload): Promise<OwnPut> {
+  async #put (encode: (meta: PayloadMeta) => EncodedPayload): Promise<OwnPut> {
     if (this.closed || this.ctx.stopped) throw new NodeStoppedError(`put on "${this.name}"`)
-    // called from afterOpen (part of the open) the log is already loaded
+    // called from the codec's open (part of the open) the log is already loaded
     if (this.#log.own === undefined) await this.#ready
     // a backlog of commits holds writers back instead of growing in memory
     await this.ctx.committer.room()
@@ -129,10 +118,10 @@ export class PersistentPipeline extends BasePipeline {
     return put
   }
 
-  /** Tells the hook which entries became durable. */
-  #stored (entries: ReadonlyArray<{ entry: UnsignedEntry, idHex: string }>): void {
+  /** Tells the codec which entries became durable. */
+  #stored (entries: readonly LogRecord[]): void {
     try {
-      this.entriesStored(entries)
+      this.#codec.stored?.(entries, this.kindLog)
     } catch {
       // a hook's failure is its own; storage and delivery go on
     }
@@ -154,7 +143,7 @@ export class PersistentPipeline extends BasePipeline {
     this.checkPut(data)
     await this.#ready
     this.checkPut(data)
-    const { seq, idHex, time } = await this.putEncoded((meta) => this.#codec.encode(data, meta))
+    const { seq, idHex, time } = await this.#put((meta) => this.#codec.encode(data, meta))
     this.ctx.stats.put++
     return { data, sender: this.ctx.self, timestamp: time.time, id: idHex, pipeline: this.name, seq }
   }
@@ -193,6 +182,14 @@ export class PersistentPipeline extends BasePipeline {
     await this.#delivery.lock.run(() => {})
     await this.ctx.committer.flush()
     this.#log.close()
+    await this.#codec.close?.()
+  }
+
+  /** Every durable entry, author by author in seq order (no decoding of payloads). */
+  async * #entries (): AsyncIterable<LogRecord> {
+    for await (const d of this.#log.scan()) {
+      if (d.entry !== undefined) yield { entry: d.entry, idHex: d.idHex }
+    }
   }
 
   // ---- input from the network: see StoredIngest -----------------------------
