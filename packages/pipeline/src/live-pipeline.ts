@@ -1,12 +1,11 @@
 import { topicFor } from '@pipes/transport'
 import { BasePipeline } from './base-pipeline.js'
-import { decodeWire } from './entry-codec.js'
 import { prepareEntry, signEntry } from './entry-builder.js'
-import { ENTRY_OVERHEAD_BYTES, checkEntryShape } from './entry-rules.js'
-import { verifyEntry } from './entry-verify.js'
+import { checkGossip } from './ingest/gossip-check.js'
 import { plainCodec } from './payload-codec.js'
 import type { NodeContext } from './context.js'
 import type { EntryRules } from './entry-rules.js'
+import type { SeenLately } from './ingest/gossip-check.js'
 import type { PayloadCodec } from './payload-codec.js'
 import type { AddPacketListenerOptions, Packet, PacketListener } from './types.js'
 import type { TransportMessage, Validation } from '@pipes/transport'
@@ -29,6 +28,7 @@ export class LivePipeline extends BasePipeline {
   readonly #codec: PayloadCodec
   readonly #unsubscribe: () => void
   readonly #seen = new Set<string>()
+  readonly #lately: SeenLately = { seen: (w) => this.#seen.has(w.idHex) ? 'ignore' : undefined }
   readonly #queue: Slot[] = []
   #draining = false
   #idle: Promise<void> = Promise.resolve()
@@ -119,38 +119,23 @@ export class LivePipeline extends BasePipeline {
   }
 
   async #check (msg: TransportMessage, slot: Slot): Promise<Validation> {
-    if (msg.data.length > this.#rules.maxPayloadBytes + ENTRY_OVERHEAD_BYTES) return this.#reject('too-large', msg)
-    const w = decodeWire(msg.data)
-    if (w === undefined) return this.#reject('malformed', msg)
-    const bad = checkEntryShape(w.entry, this.#rules, Date.now())
-    if (this.#seen.has(w.idHex)) return 'ignore'
-    if (bad === 'future-time') {
-      // signed input an honest relay may forward: counted, not charged to the relay
-      this.ctx.reject(bad, this.name, msg.from)
-      return 'ignore'
-    }
-    if (bad !== undefined) return this.#reject(bad, msg)
-    const v = await verifyEntry(w, this.ctx.identities)
-    if (typeof v === 'string') return this.#reject(v, msg)
-    if (this.#seen.has(w.idHex)) return 'ignore'
-    this.#remember(w.idHex)
-    this.ctx.clock.observe({ time: w.entry.time, counter: w.entry.counter })
+    const v = await checkGossip(msg, this.#rules, this.ctx, this.#lately)
+    if (typeof v === 'string') return v
+    // a copy verified meanwhile
+    if (this.#seen.has(v.idHex)) return 'ignore'
+    this.#remember(v.idHex)
+    this.ctx.clock.observe({ time: v.entry.time, counter: v.entry.counter })
     let data: Uint8Array | undefined
     try {
-      data = await this.#codec.decode(w.entry)
+      data = await this.#codec.decode(v.entry)
     } catch {
       this.ctx.stats.undecryptable++
       return 'ignore'
     }
     // a record of the kind itself: valid, relayed, not delivered
     if (data === undefined) return 'accept'
-    slot.packet = { data, sender: v.sender, timestamp: w.entry.time, id: w.idHex, pipeline: this.name, seq: w.entry.seq }
+    slot.packet = { data, sender: v.sender, timestamp: v.entry.time, id: v.idHex, pipeline: this.name, seq: v.entry.seq }
     return 'accept'
-  }
-
-  #reject (reason: Parameters<NodeContext['reject']>[0], msg: TransportMessage): Validation {
-    this.ctx.reject(reason, this.name, msg.from)
-    return 'reject'
   }
 
   #remember (idHex: string): void {

@@ -1,4 +1,5 @@
 import type { UnsignedEntry } from './entry-codec.js'
+import type { OwnPut } from './log/own-log.js'
 
 /** What a payload codec turns a packet's data into. */
 export interface EncodedPayload {
@@ -44,4 +45,47 @@ export const plainCodec: PayloadCodec = {
   overheadBytes: 0,
   encode: (data, _meta) => ({ payload: data, keyEpoch: 0 }),
   decode: (entry) => entry.payload
+}
+
+/** One durable entry of a pipeline's log, as a kind reads it back (payload not opened). */
+export interface LogRecord {
+  entry: UnsignedEntry
+  idHex: string
+}
+
+/**
+ * The log of a stored pipeline as a kind uses it: its codec (the encrypted
+ * kind's control records), or a kind built over that log (point-to-point
+ * over the mailbox). Puts go the whole way a packet goes: stored, delivered,
+ * gossiped.
+ */
+export interface KindLog {
+  readonly name: string
+  /** True once the pipeline is closed. */
+  closed (): boolean
+  /** Resolves once the log is open; rejects if it failed to open. */
+  ready (): Promise<void>
+  /** Puts an entry whose payload `encode` makes (given the seq it will have); resolves once durable, like `putPacket`. */
+  put (encode: (meta: PayloadMeta) => EncodedPayload): Promise<OwnPut>
+  /** Every durable entry, author by author in seq order. */
+  entries (): AsyncIterable<LogRecord>
+  /** The codec can open more entries now (keys arrived): delivery is tried again. */
+  keysChanged (): void
+}
+
+/**
+ * The codec of a stored kind: a payload codec that may also keep records of
+ * its own in the log (entries it decodes to undefined, e.g. the encrypted
+ * kind's membership records). A kind is a codec: the stored pipeline calls
+ * these at fixed points and the rest (log, ingest, sync, delivery) is shared.
+ */
+export interface KindCodec extends PayloadCodec {
+  /** Runs once the store is open, before gossip and delivery start (part of the open: a failure fails it). */
+  open? (log: KindLog): Promise<void>
+  /** Entries (ours and received) that just became durable, in per-author order. */
+  stored? (entries: readonly LogRecord[], log: KindLog): void
+  /** A restored identity just learned its own head here, so its puts may go ahead. Called once. */
+  ownHeadsLearned? (log: KindLog): void
+  /** Runs last when the pipeline closes: the codec's own work is over when it resolves. */
+  close? (): Promise<void>
 }

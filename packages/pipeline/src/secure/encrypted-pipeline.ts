@@ -1,242 +1,46 @@
-import { AEAD_OVERHEAD_BYTES, bytesToHex, isIdentity } from '@pipes/identity'
-import { FLAG_ENCRYPTED, FLAG_PERSISTENT } from '../entry-codec.js'
 import { PersistentPipeline } from '../persistent-pipeline.js'
-import { EncryptedCodec, staticKeyring } from './encrypted-codec.js'
-import { InvalidPipelineArgumentError, OwnHeadsUnknownError } from '../errors.js'
-import { KeyUnavailableError, MembershipError } from '../errors.js'
-import { Membership } from './membership.js'
-import { pipelineKeyFromPassphrase, pipelineKeyFromSharedKey } from './pipeline-key.js'
-import { publicKeyOf } from './secure-options.js'
+import { EncryptedKind } from './encrypted-kind.js'
 import type { NodeContext } from '../context.js'
-import type { UnsignedEntry } from '../entry-codec.js'
-import type { EncodedPayload, PayloadCodec } from '../payload-codec.js'
-import type { Keyring, PayloadMeta } from './encrypted-codec.js'
-import type { ApplyOutcome, ControlInput } from './membership.js'
-import type { KeyScope } from './pipeline-key.js'
 import type { SecureConfig } from './secure-options.js'
 import type { Identity } from '@pipes/identity'
 
-/** Flags of every entry of an encrypted pipeline. */
-const ENCRYPTED_ENTRY_FLAGS = FLAG_PERSISTENT | FLAG_ENCRYPTED
-/** Delay before an admin that is not the owner mends the key schedule (the owner goes first). */
-const ADMIN_HEAL_DELAY_MS = 3000
-
-const noKeys: Keyring = { current: () => undefined, keys: () => [] }
-
 /**
- * The payload codec of an encrypted pipeline over a keyring that can change
- * (a passphrase key arrives after scrypt, membership keys with grants).
- * Entries of epoch 0 are control records: not packets.
- */
-class EncryptedPayloadCodec implements PayloadCodec {
-  readonly flags = FLAG_ENCRYPTED
-  readonly overheadBytes = AEAD_OVERHEAD_BYTES
-  keyring: Keyring = noKeys
-  readonly #scope: KeyScope
-  readonly #onDropped: () => void
-  constructor (scope: KeyScope, onDropped: () => void) { this.#scope = scope; this.#onDropped = onDropped }
-
-  encode (data: Uint8Array, meta: PayloadMeta): EncodedPayload {
-    return new EncryptedCodec(this.#scope, this.keyring, ENCRYPTED_ENTRY_FLAGS).encode(data, meta)
-  }
-
-  decode (entry: UnsignedEntry): Uint8Array | undefined {
-    if (entry.keyEpoch === 0) return undefined
-    try {
-      return new EncryptedCodec(this.#scope, this.keyring, ENCRYPTED_ENTRY_FLAGS).decode(entry)
-    } catch (err) {
-      // no key for the epoch yet: throw, so the entry waits; anything else: drop and count
-      if (err instanceof KeyUnavailableError) throw err
-      this.#onDropped()
-      return undefined
-    }
-  }
-}
-
-/**
- * An encrypted pipeline: a persistent pipeline whose payloads are sealed
- * under the key of an epoch. Keys come from a shared secret, or from the
- * pipeline's own control records (member-list mode). Nodes without a key
- * store, check and relay the entries; entries whose key has not arrived
- * wait in the store and are delivered, in per-author order, when it does.
+ * An encrypted pipeline: the stored pipeline with the encrypted kind's codec
+ * ({@link EncryptedKind}), which seals payloads under the key of an epoch
+ * and keeps the membership records. Nodes without a key store, check and
+ * relay the entries; entries whose key has not arrived wait in the store and
+ * are delivered, in per-author order, when it does. This class only adds the
+ * member API; every call goes to the codec.
  */
 export class EncryptedPipelineImpl extends PersistentPipeline {
   override readonly kind = 'encrypted' as const
-  readonly #config: SecureConfig
-  readonly #codec: EncryptedPayloadCodec
-  readonly #membership: Membership | undefined
-  /** The genesis of a created pipeline waits until a restored owner learned its own head here. */
-  #genesisWaits = false
-  #control: Promise<void> = Promise.resolve()
-  #healTimer: ReturnType<typeof setTimeout> | undefined
-  #badGrantsSeen = 0
-  #deferred = false
+  readonly #codec: EncryptedKind
 
   constructor (ctx: NodeContext, name: string, maxPacketBytes: number, config: SecureConfig) {
-    const codec = new EncryptedPayloadCodec({ network: ctx.networkId, pipeline: name }, () => { ctx.stats.undecryptable++ })
+    const codec = new EncryptedKind(ctx, name, config)
     super(ctx, name, maxPacketBytes, codec)
     this.#codec = codec
-    this.#config = config
-    const scope = { network: ctx.networkId, pipeline: name }
-    if (config.mode === 'create') this.#membership = new Membership(ctx.identity, ctx.identity.publicKey, scope)
-    else if (config.mode === 'join') this.#membership = new Membership(ctx.identity, config.owner, scope)
-    if (this.#membership !== undefined) codec.keyring = this.#membership
-    else if (config.mode === 'key') codec.keyring = staticKeyring(pipelineKeyFromSharedKey(config.key, scope))
   }
 
   /** How this pipeline gets its keys. */
-  get keyMode (): SecureConfig['mode'] { return this.#config.mode }
+  get keyMode (): SecureConfig['mode'] { return this.#codec.keyMode }
 
   /** The current key epoch: 1 for shared-secret pipelines once the key is derived, 0 while this node has none. */
-  get epoch (): number {
-    if (this.#membership !== undefined) return this.#membership.epoch
-    return this.#codec.keyring.current()?.epoch ?? 0
-  }
+  get epoch (): number { return this.#codec.epoch }
 
   /** The current members (member-list pipelines; empty for shared-secret ones). */
-  members (): Identity[] {
-    return this.#membership?.members() ?? []
-  }
+  members (): Identity[] { return this.#codec.members() }
 
   /** Whether this node holds the key of the current epoch (it can put packets). */
-  get hasKey (): boolean { return this.#codec.keyring.current() !== undefined }
+  get hasKey (): boolean { return this.#codec.hasKey }
 
-  /**
-   * Adds a member: it gets the current epoch key (sealed to it, carried on
-   * the pipeline). Resolves once the record is durably stored here.
-   * @throws {@link MembershipError} `ERR_NOT_ADMIN` unless this identity is the owner or an admin; `ERR_MEMBERSHIP_NOT_READY` before this node holds the current key
-   */
+  /** Adds a member (see {@link EncryptedKind.addMember}); resolves once the record is durably stored here. */
   async addMember (identity: Identity): Promise<void> {
-    const membership = this.#memberList('addMember')
-    if (!isIdentity(identity)) throw new InvalidPipelineArgumentError('addMember(identity) needs an Identity (with its signed name, e.g. from identityFromJSON): members are shown by name, so an id alone is not enough')
-    await this.ready()
-    await this.#serial(async () => { await this.#writeControl(membership.addRecord(identity)) })
+    await this.#codec.addMember(identity, this.kindLog)
   }
 
-  /**
-   * Removes a member and starts a new epoch whose key is sealed to the
-   * remaining members only: the removed member reads nothing sent after.
-   * @throws {@link MembershipError} `ERR_NOT_ADMIN`, `ERR_MEMBERSHIP_NOT_READY`, or `ERR_NOT_REMOVABLE` (not a member, or the owner or an admin)
-   */
+  /** Removes a member and starts a new epoch (see {@link EncryptedKind.removeMember}). */
   async removeMember (member: Identity | string): Promise<void> {
-    const membership = this.#memberList('removeMember')
-    let key: Uint8Array
-    try {
-      key = publicKeyOf(member, 'removeMember(member)')
-    } catch (err) {
-      throw new InvalidPipelineArgumentError((err as Error).message)
-    }
-    await this.ready()
-    await this.#serial(async () => { await this.#writeControl(membership.removeRecord(key)) })
+    await this.#codec.removeMember(member, this.kindLog)
   }
-
-  #memberList (what: string): Membership {
-    if (this.#membership === undefined) throw new MembershipError('ERR_NOT_ADMIN', `${what}: pipeline "${this.name}" is keyed by ${this.#config.mode === 'relay' ? 'someone else (this node only relays it)' : 'a shared secret'}; members are whoever holds the secret`)
-    return this.#membership
-  }
-
-  protected override async afterOpen (): Promise<void> {
-    if (this.#config.mode === 'passphrase') {
-      const key = await pipelineKeyFromPassphrase(this.#config.passphrase, { network: this.ctx.networkId, pipeline: this.name })
-      this.#codec.keyring = staticKeyring(key)
-      return
-    }
-    const membership = this.#membership
-    if (membership === undefined) return
-    for await (const e of this.storedEntries()) {
-      if (e.entry.keyEpoch === 0) await this.#apply(controlInput(e.entry, e.idHex))
-    }
-    if (this.#config.mode === 'create' && !membership.started) {
-      try {
-        await this.#writeControl(membership.genesisRecord(this.#config.members, this.#config.admins))
-      } catch (err) {
-        // a restored owner first learns from a peer whether it wrote this genesis elsewhere
-        if (!(err instanceof OwnHeadsUnknownError)) throw err
-        this.#genesisWaits = true
-      }
-    }
-    this.#maybeHeal()
-  }
-
-  protected override ownHeadsLearned (): void {
-    const membership = this.#membership
-    if (!this.#genesisWaits || membership === undefined || this.#config.mode !== 'create') return
-    this.#genesisWaits = false
-    const config = this.#config
-    // behind the control records that arrived: a genesis learned from a peer is not written again
-    void this.#serial(async () => {
-      if (!membership.started) await this.#writeControl(membership.genesisRecord(config.members, config.admins))
-    }).catch(() => {})
-  }
-
-  protected override entriesStored (entries: ReadonlyArray<{ entry: UnsignedEntry, idHex: string }>): void {
-    if (this.#membership === undefined) return
-    const control = entries.filter(e => e.entry.keyEpoch === 0)
-    if (control.length === 0) return
-    void this.#serial(async () => {
-      let changed = false
-      for (const e of control) if ((await this.#apply(controlInput(e.entry, e.idHex))) === 'applied') changed = true
-      if (changed) { this.keysChanged(); this.#maybeHeal() }
-    }).catch(() => {})
-  }
-
-  /** Runs membership work one piece at a time, in arrival order. */
-  async #serial (fn: () => Promise<void>): Promise<void> {
-    const run = this.#control.then(fn)
-    this.#control = run.catch(() => {})
-    await run
-  }
-
-  async #apply (input: ControlInput): Promise<ApplyOutcome> {
-    const membership = this.#membership as Membership
-    const wasStarted = membership.started
-    const outcome = await membership.apply(input)
-    if (outcome === 'deferred') this.#deferred = true
-    if (!wasStarted && membership.started && this.#deferred) {
-      // records that arrived before the genesis and did not fit in memory: apply them again from the log
-      this.#deferred = false
-      for await (const e of this.storedEntries()) {
-        if (e.entry.keyEpoch === 0) await this.#apply(controlInput(e.entry, e.idHex))
-      }
-    }
-    if (outcome === 'not-admin' || outcome === 'malformed') this.ctx.stats.controlDropped++
-    const bad = membership.stats.badGrants
-    if (bad > this.#badGrantsSeen) { this.ctx.stats.controlDropped += bad - this.#badGrantsSeen; this.#badGrantsSeen = bad }
-    return outcome
-  }
-
-  /** Writes a control record as an entry of epoch 0 and applies it here at once. */
-  async #writeControl (payload: Uint8Array): Promise<void> {
-    const put = await this.putEncoded(() => ({ payload, keyEpoch: 0 }))
-    await this.#apply({ id: put.idHex, author: this.ctx.self.publicKey, seq: put.seq, time: put.time.time, counter: put.time.counter, payload })
-    this.keysChanged()
-  }
-
-  /** An admin mends the key schedule after concurrent changes (the owner at once, other admins after a pause). */
-  #maybeHeal (): void {
-    const membership = this.#membership
-    if (membership === undefined || !membership.isAdmin || this.closed || this.#healTimer !== undefined) return
-    const { rekey, missing } = membership.needs()
-    if (!rekey && missing.length === 0) return
-    const owner = bytesToHex(this.ctx.self.publicKey) === membership.admins()[0]
-    this.#healTimer = setTimeout(() => {
-      this.#healTimer = undefined
-      if (this.closed) return
-      void this.#serial(async () => {
-        const record = membership.healRecord()
-        if (record !== undefined) await this.#writeControl(record)
-      }).catch(() => {})
-    }, owner ? 0 : ADMIN_HEAL_DELAY_MS)
-  }
-
-  override async close (): Promise<void> {
-    clearTimeout(this.#healTimer)
-    this.#healTimer = undefined
-    await super.close()
-    await this.#control
-  }
-}
-
-function controlInput (entry: UnsignedEntry, idHex: string): ControlInput {
-  return { id: idHex, author: entry.author, seq: entry.seq, time: entry.time, counter: entry.counter, payload: entry.payload }
 }

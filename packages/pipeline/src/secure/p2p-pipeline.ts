@@ -90,7 +90,7 @@ export class P2pPipeline extends BasePipeline {
     this.checkPut(data)
     await this.#ready
     this.checkPut(data)
-    const put = await this.#mailbox.putEncoded((meta): EncodedPayload => this.#codec.encode(data, meta))
+    const put = await this.#mailbox.kindLog.put((meta): EncodedPayload => this.#codec.encode(data, meta))
     this.ctx.stats.put++
     this.#outbox.push(put.seq)
     return { data, sender: this.ctx.self, timestamp: put.time.time, id: put.idHex, pipeline: this.name, seq: put.seq }

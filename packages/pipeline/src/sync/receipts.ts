@@ -1,7 +1,7 @@
-import { toHex } from './bytes.js'
-import type { NodeContext } from './context.js'
-import type { OwnLog } from './own-log.js'
-import type { AuthorHead } from './sync.pb.js'
+import { toHex } from '../bytes.js'
+import type { NodeContext } from '../context.js'
+import type { OwnLog } from '../log/own-log.js'
+import type { AuthorHead } from '../sync.pb.js'
 
 /**
  * Delivery receipts of one persistent pipeline: from the version vectors
