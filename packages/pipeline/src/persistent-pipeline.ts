@@ -241,7 +241,8 @@ export class PersistentPipeline extends BasePipeline {
   async #validateGossip (msg: TransportMessage): Promise<Validation> {
     if (this.closed || this.#own === undefined) return 'ignore'
     if (msg.data.length > this.#rules.maxPayloadBytes + ENTRY_OVERHEAD_BYTES) return this.#reject('too-large', msg.from)
-    const w = decodeWire(msg.data)
+    // gossip data is a view into its transport frame: copy, so what is kept (held, gap buffer) pins only itself
+    const w = decodeWire(ownBytes(msg.data))
     if (w === undefined) return this.#reject('malformed', msg.from)
     // seen lately: a forgery we refused (no second verify), or an entry we hold
     const forgedKey = w.idHex + toHex(w.signature)
