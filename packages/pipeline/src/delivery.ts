@@ -52,6 +52,7 @@ export class Delivery {
   /** Just-stored entries by author, by seq. */
   readonly #held = new Map<string, Map<number, Deliverable>>()
   #heldCount = 0
+  #heldBytes = 0
   #pumping = false
   #again = false
   #done: Promise<void> = Promise.resolve()
@@ -75,6 +76,7 @@ export class Delivery {
       if (e.seq <= state.delivered || byAuthor.has(e.seq)) continue
       byAuthor.set(e.seq, e)
       this.#heldCount++
+      this.#addBytes(heldSize(e))
     }
   }
 
@@ -115,9 +117,21 @@ export class Delivery {
     const byAuthor = this.#held.get(state.authorHex)
     if (byAuthor === undefined) return
     for (const s of byAuthor.keys()) {
-      if (s <= seq) { byAuthor.delete(s); this.#heldCount-- }
+      if (s <= seq) {
+        this.#addBytes(-heldSize(byAuthor.get(s) as Deliverable))
+        byAuthor.delete(s)
+        this.#heldCount--
+      }
     }
     if (byAuthor.size === 0) this.#held.delete(state.authorHex)
+  }
+
+  /** Bytes held by this delivery, now. */
+  get heldBytes (): number { return this.#heldBytes }
+
+  #addBytes (n: number): void {
+    this.#heldBytes += n
+    this.#host.ctx.stats.heldBytes += n
   }
 
   /** Delivers durable, undelivered entries to the listeners, author by author in seq order. */
@@ -183,6 +197,14 @@ export class Delivery {
       }
     }).then(() => { this.pump() }, () => {})
   }
+}
+
+/** Fixed cost of holding one entry (objects, map slot), beside its bytes. */
+const HELD_ENTRY_OVERHEAD = 256
+
+/** Memory an entry pins while held: the whole buffer behind its payload (its wire), and the objects around it. */
+export function heldSize (d: Deliverable): number {
+  return HELD_ENTRY_OVERHEAD + (d.entry?.payload.buffer.byteLength ?? 0)
 }
 
 /** Decodes stored entries (their ids are stored: nothing is hashed again). */

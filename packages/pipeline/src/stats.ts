@@ -11,6 +11,8 @@ export class StatsBook {
   publishSkipped = 0
   forks = 0
   gapDropped = 0
+  /** Bytes held in memory for delivery, over every pipeline (a gauge the deliveries move). */
+  heldBytes = 0
   listenerErrors = 0
   /** Control records of a kind (key grants, membership changes) that were dropped as invalid. */
   controlDropped = 0
@@ -42,6 +44,7 @@ export class StatsBook {
       forks: this.forks,
       gapBuffered: extra.gapBuffered,
       gapDropped: this.gapDropped,
+      heldBytes: this.heldBytes,
       listenerErrors: this.listenerErrors,
       controlDropped: this.controlDropped,
       undecryptable: this.undecryptable,

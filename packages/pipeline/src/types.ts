@@ -205,6 +205,11 @@ export interface NodeStats {
   gapBuffered: number
   /** Out-of-order entries dropped because the gap buffer was full (sync fetches them again). */
   gapDropped: number
+  /**
+   * Bytes of stored entries held in memory for delivery, now (an entry that
+   * waits for its key, or for a slow listener, is held; the store has it too).
+   */
+  heldBytes: number
   /** Listener calls that threw or rejected. */
   listenerErrors: number
   /** Control records of encrypted pipelines (key grants, membership changes) dropped as invalid. */
