@@ -1,6 +1,7 @@
 import { decodeWire } from './entry-codec.js'
 import { callListener } from './listener-set.js'
 import { Mutex } from './mutex.js'
+import { unref } from './sync-session.js'
 import type { NodeContext } from './context.js'
 import type { UnsignedEntry } from './entry-codec.js'
 import type { AuthorState, EntryStore, StoredEntry } from './entry-store.js'
@@ -11,13 +12,6 @@ import type { Packet, PacketListener, Pipeline } from './types.js'
 
 /** Entries read from the store at a time when delivering or replaying. */
 export const READ_CHUNK = 256
-
-/**
- * Most just-stored entries kept in memory for delivery. Beyond it (no
- * listener, an entry waiting for its key, slow listeners) entries are read
- * back from the store, as they always may be.
- */
-const MAX_HELD = 4096
 
 /** A durable entry ready to become a packet: decoded, with its id, and its sender when already verified. */
 export interface Deliverable {
@@ -39,20 +33,32 @@ export interface DeliveryHost {
   running (): boolean
 }
 
+/** A held entry: what it pins, and since when. */
+interface Held {
+  readonly d: Deliverable
+  readonly bytes: number
+  readonly at: number
+}
+
 /**
  * Delivery of one persistent pipeline: durable, undelivered entries go to
  * the listeners author by author in seq order, each once; the delivered
  * watermark is stored with the next group commit. Entries that just became
- * durable are held (bounded) so they are delivered without reading and
- * decoding them back from the store.
+ * durable are held so they are delivered without reading and decoding them
+ * back from the store: bounded in entries, in bytes (in total and per
+ * author) and in time (`ctx.buffers`). Past a bound an entry is simply not
+ * held, or let go of: it is in the store, and read back from there when it
+ * can be delivered.
  */
 export class Delivery {
   readonly #host: DeliveryHost
   readonly lock = new Mutex()
-  /** Just-stored entries by author, by seq. */
-  readonly #held = new Map<string, Map<number, Deliverable>>()
+  /** Just-stored entries by author, by seq (in the order they were held). */
+  readonly #held = new Map<string, Map<number, Held>>()
+  readonly #authorBytes = new Map<string, number>()
   #heldCount = 0
   #heldBytes = 0
+  #sweep: ReturnType<typeof setTimeout> | undefined
   #pumping = false
   #again = false
   #done: Promise<void> = Promise.resolve()
@@ -64,20 +70,41 @@ export class Delivery {
   /** Resolves once the delivery running now (if any) is over. */
   get done (): Promise<void> { return this.#done }
 
-  /** Keeps entries that just became durable for the next delivery (when someone listens and there is room). */
+  /** Bytes held by this delivery, now. */
+  get heldBytes (): number { return this.#heldBytes }
+
+  /**
+   * Keeps entries that just became durable for the next delivery, when
+   * someone listens and they fit the budgets. The first entry of an author
+   * that does not fit ends the run (later ones are no use before it: they
+   * are read back from the store together).
+   */
   hold (state: AuthorState, entries: readonly Deliverable[]): void {
-    if (this.#host.listeners.size === 0 || this.#heldCount + entries.length > MAX_HELD) return
+    const { ctx, listeners } = this.#host
+    if (listeners.size === 0 || entries.length === 0) return
+    const limits = ctx.buffers
+    const now = Date.now()
     let byAuthor = this.#held.get(state.authorHex)
-    if (byAuthor === undefined) {
-      byAuthor = new Map()
-      this.#held.set(state.authorHex, byAuthor)
-    }
-    for (const e of entries) {
-      if (e.seq <= state.delivered || byAuthor.has(e.seq)) continue
-      byAuthor.set(e.seq, e)
+    let authorBytes = this.#authorBytes.get(state.authorHex) ?? 0
+    for (let i = 0; i < entries.length; i++) {
+      const e = entries[i] as Deliverable
+      if (e.seq <= state.delivered || byAuthor?.has(e.seq) === true) continue
+      const bytes = heldSize(e)
+      if (this.#heldCount >= limits.heldEntries || this.#heldBytes + bytes > limits.heldBytes || authorBytes + bytes > limits.heldAuthorBytes) {
+        ctx.stats.heldSkipped += entries.length - i
+        break
+      }
+      if (byAuthor === undefined) {
+        byAuthor = new Map()
+        this.#held.set(state.authorHex, byAuthor)
+      }
+      byAuthor.set(e.seq, { d: e, bytes, at: now })
+      authorBytes += bytes
       this.#heldCount++
-      this.#addBytes(heldSize(e))
+      this.#addBytes(bytes)
     }
+    if (byAuthor !== undefined) this.#authorBytes.set(state.authorHex, authorBytes)
+    this.#armSweep()
   }
 
   /** The packet of a durable entry; 'skip' when it is not for listeners (a record of the kind), 'wait' when its payload cannot be opened yet. */
@@ -103,9 +130,9 @@ export class Delivery {
     if (byAuthor !== undefined && from <= last) {
       const out: Deliverable[] = []
       for (let seq = from; seq <= last; seq++) {
-        const d = byAuthor.get(seq)
-        if (d === undefined) break
-        out.push(d)
+        const h = byAuthor.get(seq)
+        if (h === undefined) break
+        out.push(h.d)
       }
       if (out.length === last - from + 1) return out
     }
@@ -116,22 +143,56 @@ export class Delivery {
   #release (state: AuthorState, seq: number): void {
     const byAuthor = this.#held.get(state.authorHex)
     if (byAuthor === undefined) return
-    for (const s of byAuthor.keys()) {
-      if (s <= seq) {
-        this.#addBytes(-heldSize(byAuthor.get(s) as Deliverable))
-        byAuthor.delete(s)
-        this.#heldCount--
-      }
+    for (const [s, h] of byAuthor) {
+      if (s <= seq) this.#forget(state.authorHex, byAuthor, s, h)
     }
-    if (byAuthor.size === 0) this.#held.delete(state.authorHex)
   }
 
-  /** Bytes held by this delivery, now. */
-  get heldBytes (): number { return this.#heldBytes }
+  #forget (authorHex: string, byAuthor: Map<number, Held>, seq: number, h: Held): void {
+    byAuthor.delete(seq)
+    this.#heldCount--
+    this.#addBytes(-h.bytes)
+    if (byAuthor.size === 0) {
+      this.#held.delete(authorHex)
+      this.#authorBytes.delete(authorHex)
+    } else {
+      this.#authorBytes.set(authorHex, (this.#authorBytes.get(authorHex) ?? 0) - h.bytes)
+    }
+  }
 
   #addBytes (n: number): void {
     this.#heldBytes += n
     this.#host.ctx.stats.heldBytes += n
+  }
+
+  /**
+   * While entries are held, looks at them every half TTL and lets go of
+   * those held longer than the TTL (counted as expired), or of all of them
+   * once the pipeline stopped running. The timer is unref'd and stops when
+   * nothing is held.
+   */
+  #armSweep (): void {
+    if (this.#sweep !== undefined || this.#heldCount === 0) return
+    const ttl = this.#host.ctx.buffers.heldTtlMs
+    this.#sweep = setTimeout(() => {
+      this.#sweep = undefined
+      this.#expire(Date.now() - ttl, this.#host.running())
+      this.#armSweep()
+    }, Math.max(10, Math.ceil(ttl / 2)))
+    unref(this.#sweep)
+  }
+
+  /** Lets go of entries held since before `before` (all of them when `running` is false). */
+  #expire (before: number, running: boolean): void {
+    let expired = 0
+    for (const [authorHex, byAuthor] of this.#held) {
+      for (const [seq, h] of byAuthor) {
+        if (running && h.at >= before) continue
+        this.#forget(authorHex, byAuthor, seq, h)
+        expired++
+      }
+    }
+    if (running) this.#host.ctx.stats.heldExpired += expired
   }
 
   /** Delivers durable, undelivered entries to the listeners, author by author in seq order. */

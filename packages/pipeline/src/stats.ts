@@ -13,6 +13,12 @@ export class StatsBook {
   gapDropped = 0
   /** Bytes held in memory for delivery, over every pipeline (a gauge the deliveries move). */
   heldBytes = 0
+  /** Stored entries not held for delivery because a held budget was full (read back from the store instead). */
+  heldSkipped = 0
+  /** Held entries let go of after the held TTL (they wait in the store). */
+  heldExpired = 0
+  /** Entries dropped from the gap buffer after waiting longer than the gap TTL (sync fetches them again). */
+  gapExpired = 0
   listenerErrors = 0
   /** Control records of a kind (key grants, membership changes) that were dropped as invalid. */
   controlDropped = 0
@@ -45,6 +51,9 @@ export class StatsBook {
       gapBuffered: extra.gapBuffered,
       gapDropped: this.gapDropped,
       heldBytes: this.heldBytes,
+      heldSkipped: this.heldSkipped,
+      heldExpired: this.heldExpired,
+      gapExpired: this.gapExpired,
       listenerErrors: this.listenerErrors,
       controlDropped: this.controlDropped,
       undecryptable: this.undecryptable,

@@ -210,6 +210,12 @@ export interface NodeStats {
    * waits for its key, or for a slow listener, is held; the store has it too).
    */
   heldBytes: number
+  /** Stored entries not held in memory because a held budget (`bufferLimits`) was full: read back from the store when delivered. */
+  heldSkipped: number
+  /** Held entries let go of after `bufferLimits.heldTtlMs`: they wait in the store and are read back when they can be delivered. */
+  heldExpired: number
+  /** Entries dropped from the gap buffer after waiting `bufferLimits.gapTtlMs` for their gap to fill (sync fetches them again). */
+  gapExpired: number
   /** Listener calls that threw or rejected. */
   listenerErrors: number
   /** Control records of encrypted pipelines (key grants, membership changes) dropped as invalid. */
