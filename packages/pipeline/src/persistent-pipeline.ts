@@ -9,7 +9,8 @@ import { ENTRY_OVERHEAD_BYTES, checkEntryShape } from './entry-rules.js'
 import { EntryStore } from './entry-store.js'
 import { verifyEntry, verifyRun } from './entry-verify.js'
 import { missingBatches, vectorOf } from './serving.js'
-import { GapBuffer } from './gap-buffer.js'
+import { gapBufferFor } from './gap-buffer.js'
+import type { GapBuffer } from './gap-buffer.js'
 import { Mutex } from './mutex.js'
 import { OwnLog } from './own-log.js'
 import type { OwnPut } from './own-log.js'
@@ -73,7 +74,7 @@ export class PersistentPipeline extends BasePipeline {
       // peers hold what was cut back
       if (repaired) ctx.requestSync()
     }
-    this.#gap = new GapBuffer()
+    this.#gap = gapBufferFor(ctx)
     this.#receipts = new ReceiptBook(name, this, ctx)
     this.#delivery = new Delivery({
       ctx, store: this.#store, codec, listeners: this.listeners, pipeline: this, running: () => this.opened
