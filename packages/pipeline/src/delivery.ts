@@ -33,6 +33,17 @@ export interface DeliveryHost {
   running (): boolean
 }
 
+/**
+ * Why an author could not progress on its last delivery pass: its entry at
+ * `waitAt` waits for a key, or the store gave fewer entries than it holds
+ * (a bad record, quarantined until it is repaired).
+ */
+interface Stuck {
+  readonly waitAt: number | undefined
+  readonly durableSeq: number
+  readonly keys: number
+}
+
 /** A held entry: what it pins, and since when. */
 interface Held {
   readonly d: Deliverable
@@ -59,6 +70,10 @@ export class Delivery {
   #heldCount = 0
   #heldBytes = 0
   #sweep: ReturnType<typeof setTimeout> | undefined
+  /** Authors that could not progress: skipped by the pump until something changes for them. */
+  readonly #stuck = new Map<string, Stuck>()
+  /** Bumped whenever the codec may open more entries (keys arrived). */
+  #keys = 0
   #pumping = false
   #again = false
   #done: Promise<void> = Promise.resolve()
@@ -195,6 +210,21 @@ export class Delivery {
     if (running) this.#host.ctx.stats.heldExpired += expired
   }
 
+  /** The codec can open more entries now (keys arrived): authors waiting for a key are tried again. */
+  keysChanged (): void {
+    this.#keys++
+    this.pump()
+  }
+
+  /** Whether an author that could not progress may now: keys arrived, or its log changed under the stuck point. */
+  #mayProgress (state: AuthorState, stuck: Stuck): boolean {
+    if (stuck.keys !== this.#keys) return true
+    // waiting for a key: later entries do not help, a log cut back (repair) under the entry does
+    if (stuck.waitAt !== undefined) return state.durableSeq < stuck.waitAt
+    // a short read: the log was repaired or grew
+    return state.durableSeq !== stuck.durableSeq
+  }
+
   /** Delivers durable, undelivered entries to the listeners, author by author in seq order. */
   pump (): void {
     if (!this.#host.running()) return
@@ -210,13 +240,17 @@ export class Delivery {
             progressed = false
             for (const state of store.authors()) {
               if (state.delivered >= state.durableSeq || listeners.size === 0) continue
+              const stuck = this.#stuck.get(state.authorHex)
+              if (stuck !== undefined && !this.#mayProgress(state, stuck)) continue
+              const keys = this.#keys
               const to = Math.min(state.durableSeq, state.delivered + READ_CHUNK)
               const chunk = await this.read(state, state.delivered + 1, to)
               let upTo = state.delivered
+              let waitAt: number | undefined
               for (const d of chunk) {
                 const packet = await this.toPacket(d)
                 // an entry that cannot be opened yet holds back its author's later ones
-                if (packet === 'wait') break
+                if (packet === 'wait') { waitAt = d.seq; break }
                 if (packet !== 'skip') {
                   ctx.stats.delivered++
                   await listeners.deliver(packet, pipeline)
@@ -228,6 +262,9 @@ export class Delivery {
                 this.#release(state, upTo)
                 progressed = true
               }
+              // stopped short of what was asked: not read again until something changes for this author
+              if (waitAt !== undefined || upTo < to) this.#stuck.set(state.authorHex, { waitAt, durableSeq: state.durableSeq, keys })
+              else this.#stuck.delete(state.authorHex)
             }
           }
         } while (this.#again && this.#host.running())

@@ -122,7 +122,7 @@ export class PersistentPipeline extends BasePipeline {
 
   /** For kinds built on this one: the payload codec can open more entries now (keys arrived); delivery is tried again. */
   protected keysChanged (): void {
-    this.#delivery.pump()
+    this.#delivery.keysChanged()
   }
 
   /** Every durable entry, author by author in seq order (no decoding of payloads). */
