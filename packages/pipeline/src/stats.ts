@@ -1,6 +1,7 @@
 import { REJECT_REASONS } from './reject-reasons.js'
 import type { RejectReason } from './reject-reasons.js'
 import type { NodeStats, SyncStats } from './types.js'
+import type { SyncActivity } from './sync-scheduler.js'
 
 /** The mutable counters behind `node.stats()`. */
 export class StatsBook {
@@ -27,7 +28,7 @@ export class StatsBook {
   /** Stored records found missing, undecodable or not matching their id (quarantined; others' are repaired from peers). */
   corruptRecords = 0
   readonly rejects: Record<RejectReason, number>
-  readonly sync: SyncStats = { sessions: 0, failed: 0, refused: 0, batchesSent: 0, batchesReceived: 0, entriesSent: 0, entriesReceived: 0, authorsSkipped: 0, headMismatches: 0, bytesSent: 0, bytesReceived: 0 }
+  readonly sync: Omit<SyncStats, 'running' | 'scheduled'> = { sessions: 0, failed: 0, refused: 0, batchesSent: 0, batchesReceived: 0, entriesSent: 0, entriesReceived: 0, authorsSkipped: 0, headMismatches: 0, bytesSent: 0, bytesReceived: 0 }
 
   constructor () {
     this.rejects = Object.fromEntries(REJECT_REASONS.map(r => [r, 0])) as Record<RejectReason, number>
@@ -37,7 +38,7 @@ export class StatsBook {
     this.rejects[reason]++
   }
 
-  snapshot (extra: { gapBuffered: number, commits: number, commitOps: number, storageErrors: number }): NodeStats {
+  snapshot (extra: { gapBuffered: number, commits: number, commitOps: number, storageErrors: number, sessions: SyncActivity }): NodeStats {
     const rejects = { ...this.rejects }
     return {
       put: this.put,
@@ -61,7 +62,7 @@ export class StatsBook {
       commits: extra.commits,
       commitOps: extra.commitOps,
       storageErrors: extra.storageErrors,
-      sync: { ...this.sync }
+      sync: { ...this.sync, running: extra.sessions.outbound + extra.sessions.inbound, scheduled: extra.sessions.scheduled }
     }
   }
 }

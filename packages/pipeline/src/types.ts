@@ -182,6 +182,10 @@ export interface SyncStats {
   /** Bytes of sync frames sent and received (without framing). */
   bytesSent: number
   bytesReceived: number
+  /** Sessions under way now, ours and peers'. */
+  running: number
+  /** Peers with a session of ours due: its timer is pending, or one more run was asked for while one runs. */
+  scheduled: number
 }
 
 /** Counters of a node since it was created. */
