@@ -85,9 +85,6 @@ export class Delivery {
   /** Resolves once the delivery running now (if any) is over. */
   get done (): Promise<void> { return this.#done }
 
-  /** Bytes held by this delivery, now. */
-  get heldBytes (): number { return this.#heldBytes }
-
   /**
    * Keeps entries that just became durable for the next delivery, when
    * someone listens and they fit the budgets. The first entry of an author

@@ -37,7 +37,6 @@ export class GapBuffer {
   #entries = 0
   #bytes = 0
   dropped = 0
-  expired = 0
 
   constructor (maxEntries = 4096, maxBytes = 32 * 1024 * 1024, maxPerAuthor = 512, maxAuthorBytes = 4 * 1024 * 1024, expiry: GapExpiry = {}) {
     this.#maxEntries = maxEntries
@@ -107,10 +106,7 @@ export class GapBuffer {
         if (w.at < before && this.take(authorHex, seq) !== undefined) n++
       }
     }
-    if (n > 0) {
-      this.expired += n
-      this.#onExpired(n)
-    }
+    if (n > 0) this.#onExpired(n)
     return n
   }
 
