@@ -38,7 +38,14 @@ export function pb (bytes: Uint8Array): Uint8Array<ArrayBuffer> {
   return bytes as Uint8Array<ArrayBuffer>
 }
 
-/** `bytes` itself when it owns its whole buffer, else a copy: what outlives a frame must not pin the frame. */
+/**
+ * `bytes` itself when it owns its whole buffer, else a copy: what outlives a
+ * frame must not pin the frame. (Not `bytes.slice()`: on a Node `Buffer`,
+ * which is what sockets hand over, `slice` is a view, not a copy.)
+ */
 export function ownBytes (bytes: Uint8Array): Uint8Array {
-  return bytes.byteOffset === 0 && bytes.byteLength === bytes.buffer.byteLength ? bytes : bytes.slice()
+  if (bytes.byteOffset === 0 && bytes.byteLength === bytes.buffer.byteLength) return bytes
+  const copy = new Uint8Array(bytes.byteLength)
+  copy.set(bytes)
+  return copy
 }

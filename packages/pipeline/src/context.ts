@@ -1,3 +1,4 @@
+import type { BufferLimits } from './buffer-limits.js'
 import type { GroupCommitter } from './group-commit.js'
 import type { HybridClock } from './hlc.js'
 import type { IdentityCache } from './identity-cache.js'
@@ -23,6 +24,8 @@ export interface NodeContext {
   readonly stats: StatsBook
   readonly publisher: Publisher
   readonly maxClockSkewMs: number
+  /** Bounds of the held and gap buffers of every persistent pipeline. */
+  readonly buffers: BufferLimits
   /** The identity was restored onto this store: persistent pipelines learn its own heads from a peer before writing. */
   readonly restored: boolean
   /** True once the node is stopped. */

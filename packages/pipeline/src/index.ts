@@ -38,9 +38,11 @@ export type {
 export type { RejectReason } from './reject-reasons.js'
 export { REJECT_REASONS } from './reject-reasons.js'
 export { DEFAULT_SYNC_LIMITS } from './sync-session.js'
+export { DEFAULT_BUFFER_LIMITS } from './buffer-limits.js'
 export { datastoreDurableStore, durableStoreOf, levelDurableStore } from './kv.js'
 export type { DurableStore, KvOp } from './kv.js'
 export type { SyncLimits } from './sync-session.js'
+export type { BufferLimits } from './buffer-limits.js'
 export type { BatchLimits } from './persistent-pipeline.js'
 export {
   InvalidPipelineArgumentError, InvalidPipelineNameError, InvalidSecureOptionError, KeyUnavailableError, MembershipError, type MembershipErrorCode, NodeStoppedError,

@@ -13,6 +13,8 @@ import { MAILBOX_PIPELINE, mailboxCodec, P2pPipeline, peerRefOf } from './secure
 import { parseEncryptedOptions, publicKeyOf } from './secure/secure-options.js'
 import { Publisher } from './publisher.js'
 import { StatsBook } from './stats.js'
+import { bufferLimitsOf } from './buffer-limits.js'
+import type { BufferLimits } from './buffer-limits.js'
 import { DEFAULT_SYNC_LIMITS, SYNC_PROTOCOL_VERSION } from './sync-session.js'
 import { DEFAULT_SECOND_SIDE_DELAY_MS, SyncScheduler } from './sync-scheduler.js'
 import { TypedEventTarget } from '@pipes/interface'
@@ -73,6 +75,8 @@ export interface PipesNodeInit {
   maxPublishInFlight?: number
   /** Limits of the sync protocol (tests lower them). */
   syncLimits?: Partial<SyncLimits>
+  /** Bounds in entries, bytes and time of what persistent pipelines keep in memory for entries they cannot use yet (see {@link BufferLimits}; tests lower them). */
+  bufferLimits?: Partial<BufferLimits>
   /**
    * Carry the network-wide mailbox of point-to-point envelopes (store, check
    * and relay other identities' ciphertext so they reach peers that are
@@ -184,6 +188,7 @@ class Node extends TypedEventTarget<PipesNodeEvents> implements PipesNode, SyncH
       stats,
       publisher: new Publisher(transport, stats, maxInFlight),
       maxClockSkewMs,
+      buffers: bufferLimitsOf(init.bufferLimits),
       restored: init.restored === true,
       get stopped () { return isStopped() },
       reject: (reason: RejectReason, pipeline: string | undefined, from: string) => {
@@ -294,7 +299,7 @@ class Node extends TypedEventTarget<PipesNodeEvents> implements PipesNode, SyncH
       if (p instanceof PersistentPipeline) { gapBuffered += p.gapBuffered; gapDropped += p.gapDropped }
     }
     this.#stats.gapDropped = gapDropped
-    return this.#stats.snapshot({ gapBuffered, commits: this.#committer.stats.commits, commitOps: this.#committer.stats.ops, storageErrors: this.#committer.stats.failed })
+    return this.#stats.snapshot({ gapBuffered, commits: this.#committer.stats.commits, commitOps: this.#committer.stats.ops, storageErrors: this.#committer.stats.failed, sessions: this.#scheduler.activity() })
   }
 }
 

@@ -67,7 +67,7 @@ export class PersistentPipeline extends BasePipeline {
       ready: async () => { await this.#ready },
       put: async (encode) => await this.#put(encode),
       entries: () => this.#entries(),
-      keysChanged: () => { this.#delivery.pump() }
+      keysChanged: () => { this.#delivery.keysChanged() }
     }
     this.#ready = this.#open()
     // a failed open is reported by every call that awaits it

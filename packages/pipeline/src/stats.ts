@@ -1,6 +1,7 @@
 import { REJECT_REASONS } from './reject-reasons.js'
 import type { RejectReason } from './reject-reasons.js'
 import type { NodeStats, SyncStats } from './types.js'
+import type { SyncActivity } from './sync-scheduler.js'
 
 /** The mutable counters behind `node.stats()`. */
 export class StatsBook {
@@ -11,6 +12,14 @@ export class StatsBook {
   publishSkipped = 0
   forks = 0
   gapDropped = 0
+  /** Bytes held in memory for delivery, over every pipeline (a gauge the deliveries move). */
+  heldBytes = 0
+  /** Stored entries not held for delivery because a held budget was full (read back from the store instead). */
+  heldSkipped = 0
+  /** Held entries let go of after the held TTL (they wait in the store). */
+  heldExpired = 0
+  /** Entries dropped from the gap buffer after waiting longer than the gap TTL (sync fetches them again). */
+  gapExpired = 0
   listenerErrors = 0
   /** Control records of a kind (key grants, membership changes) that were dropped as invalid. */
   controlDropped = 0
@@ -19,7 +28,7 @@ export class StatsBook {
   /** Stored records found missing, undecodable or not matching their id (quarantined; others' are repaired from peers). */
   corruptRecords = 0
   readonly rejects: Record<RejectReason, number>
-  readonly sync: SyncStats = { sessions: 0, failed: 0, refused: 0, batchesSent: 0, batchesReceived: 0, entriesSent: 0, entriesReceived: 0, authorsSkipped: 0, headMismatches: 0, bytesSent: 0, bytesReceived: 0 }
+  readonly sync: Omit<SyncStats, 'running' | 'scheduled'> = { sessions: 0, failed: 0, refused: 0, batchesSent: 0, batchesReceived: 0, entriesSent: 0, entriesReceived: 0, authorsSkipped: 0, headMismatches: 0, bytesSent: 0, bytesReceived: 0 }
 
   constructor () {
     this.rejects = Object.fromEntries(REJECT_REASONS.map(r => [r, 0])) as Record<RejectReason, number>
@@ -29,7 +38,7 @@ export class StatsBook {
     this.rejects[reason]++
   }
 
-  snapshot (extra: { gapBuffered: number, commits: number, commitOps: number, storageErrors: number }): NodeStats {
+  snapshot (extra: { gapBuffered: number, commits: number, commitOps: number, storageErrors: number, sessions: SyncActivity }): NodeStats {
     const rejects = { ...this.rejects }
     return {
       put: this.put,
@@ -42,6 +51,10 @@ export class StatsBook {
       forks: this.forks,
       gapBuffered: extra.gapBuffered,
       gapDropped: this.gapDropped,
+      heldBytes: this.heldBytes,
+      heldSkipped: this.heldSkipped,
+      heldExpired: this.heldExpired,
+      gapExpired: this.gapExpired,
       listenerErrors: this.listenerErrors,
       controlDropped: this.controlDropped,
       undecryptable: this.undecryptable,
@@ -49,7 +62,7 @@ export class StatsBook {
       commits: extra.commits,
       commitOps: extra.commitOps,
       storageErrors: extra.storageErrors,
-      sync: { ...this.sync }
+      sync: { ...this.sync, running: extra.sessions.outbound + extra.sessions.inbound, scheduled: extra.sessions.scheduled }
     }
   }
 }

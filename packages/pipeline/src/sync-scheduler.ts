@@ -16,6 +16,16 @@ interface PeerState {
   failures: number
 }
 
+/** Sync sessions with one peer or with all, now. */
+export interface SyncActivity {
+  /** Sessions of ours due: a timer pending, or one more run asked for while one runs. */
+  scheduled: number
+  /** Sessions of ours under way. */
+  outbound: number
+  /** Peers' sessions we serve, under way. */
+  inbound: number
+}
+
 /** Default delay before the peer with the larger id starts a session after a new connection (the smaller one goes first). */
 export const DEFAULT_SECOND_SIDE_DELAY_MS = 1500
 /** Most inbound sessions served at once. */
@@ -89,6 +99,19 @@ export class SyncScheduler {
     if (this.#stopped) return
     const peers = peer === undefined ? this.#transport.peers() : [peer]
     for (const p of peers) this.#schedule(p, 0)
+  }
+
+  /** Sessions scheduled and running with `peer`, or with every peer: what tests and stats wait on instead of a fixed time. */
+  activity (peer?: string): SyncActivity {
+    const states = peer === undefined ? [...this.#peers.values()] : [this.#peers.get(peer)].filter(s => s !== undefined)
+    let scheduled = 0
+    let outbound = 0
+    for (const s of states) {
+      if (s.timer !== undefined || (s.running && s.again)) scheduled++
+      if (s.running) outbound++
+    }
+    const inbound = peer === undefined ? this.#inbound : (this.#inboundBy.get(peer) ?? 0)
+    return { scheduled, outbound, inbound }
   }
 
   #state (peer: string): PeerState {

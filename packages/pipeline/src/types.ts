@@ -182,6 +182,10 @@ export interface SyncStats {
   /** Bytes of sync frames sent and received (without framing). */
   bytesSent: number
   bytesReceived: number
+  /** Sessions under way now, ours and peers'. */
+  running: number
+  /** Peers with a session of ours due: its timer is pending, or one more run was asked for while one runs. */
+  scheduled: number
 }
 
 /** Counters of a node since it was created. */
@@ -205,6 +209,17 @@ export interface NodeStats {
   gapBuffered: number
   /** Out-of-order entries dropped because the gap buffer was full (sync fetches them again). */
   gapDropped: number
+  /**
+   * Bytes of stored entries held in memory for delivery, now (an entry that
+   * waits for its key, or for a slow listener, is held; the store has it too).
+   */
+  heldBytes: number
+  /** Stored entries not held in memory because a held budget (`bufferLimits`) was full: read back from the store when delivered. */
+  heldSkipped: number
+  /** Held entries let go of after `bufferLimits.heldTtlMs`: they wait in the store and are read back when they can be delivered. */
+  heldExpired: number
+  /** Entries dropped from the gap buffer after waiting `bufferLimits.gapTtlMs` for their gap to fill (sync fetches them again). */
+  gapExpired: number
   /** Listener calls that threw or rejected. */
   listenerErrors: number
   /** Control records of encrypted pipelines (key grants, membership changes) dropped as invalid. */

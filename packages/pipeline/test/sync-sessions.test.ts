@@ -33,9 +33,9 @@ it('a catch-up that outlasts the second side\'s delay runs as one session', asyn
   empty.node.createPipeline({ name: 'log', persistent: true }).addPacketListener(() => { got++ })
   await connect(full, empty)
   await waitFor(() => got === total, { timeout: 30_000, message: 'the catch-up' })
-  // the second side's delayed run has long fired by now (50 ms); let any session still under way end
-  await waitFor(() => full.node.stats().sync.sessions + full.node.stats().sync.failed >= 1 && empty.node.stats().sync.sessions >= 1, { timeout: 10_000, message: 'sessions end' })
-  await new Promise(resolve => setTimeout(resolve, 200))
+  // a second session would be due or under way now: wait until neither side has one running or scheduled
+  const idle = (n: TestNode): boolean => n.node.stats().sync.running === 0 && n.node.stats().sync.scheduled === 0
+  await waitFor(() => full.node.stats().sync.sessions + full.node.stats().sync.failed >= 1 && empty.node.stats().sync.sessions >= 1 && idle(full) && idle(empty), { timeout: 10_000, message: 'sessions end, none due' })
   expect(full.node.stats().sync.entriesSent).toBe(total)
   expect(full.node.stats().sync.sessions).toBe(1)
   expect(empty.node.stats().sync.sessions).toBe(1)

@@ -1,3 +1,4 @@
+import { ownBytes } from '../bytes.js'
 import { decodeWire } from '../entry-codec.js'
 import { ENTRY_OVERHEAD_BYTES, checkEntryShape } from '../entry-rules.js'
 import { verifyEntry } from '../entry-verify.js'
@@ -30,7 +31,8 @@ export async function checkGossip (msg: TransportMessage, rules: EntryRules, ctx
     return 'reject'
   }
   if (msg.data.length > rules.maxPayloadBytes + ENTRY_OVERHEAD_BYTES) return reject('too-large')
-  const w = decodeWire(msg.data)
+  // gossip data is a view into its transport frame: copy, so what is kept (held, gap buffer) pins only itself
+  const w = decodeWire(ownBytes(msg.data))
   if (w === undefined) return reject('malformed')
   const known = lately.seen(w)
   if (known === 'ignore') return 'ignore'

@@ -2,7 +2,8 @@ import { ownBytes, sameBytes, toHex } from '../bytes.js'
 import { decodeWire } from '../entry-codec.js'
 import { ENTRY_OVERHEAD_BYTES, checkEntryShape } from '../entry-rules.js'
 import { verifyRun } from '../entry-verify.js'
-import { GapBuffer } from '../gap-buffer.js'
+import { gapBufferFor } from '../gap-buffer.js'
+import type { GapBuffer } from '../gap-buffer.js'
 import { IdCache } from '../id-cache.js'
 import { Mutex } from '../mutex.js'
 import { checkGossip } from './gossip-check.js'
@@ -48,7 +49,7 @@ export interface IngestHost {
  */
 export class StoredIngest {
   readonly #host: IngestHost
-  readonly #gap = new GapBuffer()
+  readonly #gap: GapBuffer
   readonly #lock = new Mutex()
   /** Entries (id and signature) that failed verification lately: answered without verifying again. */
   readonly #forged = new IdCache<RejectReason>(RECENT_IDS)
@@ -59,6 +60,7 @@ export class StoredIngest {
 
   constructor (host: IngestHost) {
     this.#host = host
+    this.#gap = gapBufferFor(host.ctx)
   }
 
   /** Entries waiting in the gap buffer. */
