@@ -32,6 +32,13 @@ export interface AuthorState {
   durableHead: Uint8Array
   /** Highest seq delivered to listeners. */
   delivered: number
+  /**
+   * Highest seq dropped from the front of the log (the mailbox's expiry): entries
+   * `1..floor` are not held, `floor + 1..durableSeq` are. 0 for a whole log.
+   */
+  floor: number
+  /** Id of the entry at `floor` (empty at 0): what the entry after it links to. */
+  floorHead: Uint8Array
   /** Ids of accepted entries still in a commit, by seq. */
   readonly pending: Map<number, string>
 }
@@ -49,7 +56,8 @@ function seqKey (seq: number): string {
  * head record of an author is written in the same atomic batch as its
  * entries, so after any crash the head names entries that are present.
  *
- * Keys: `/pipes/log/<pipeline hex>/{e/<author>/<seq>, h/<author>, d/<author>}`.
+ * Keys: `/pipes/log/<pipeline hex>/{e/<author>/<seq>, h/<author>, d/<author>, f/<author>}`
+ * (`f`: the floor, written only by {@link EntryStore.prune} and {@link EntryStore.rebase}).
  */
 export class EntryStore {
   readonly #kv: DurableStore
@@ -117,6 +125,13 @@ export class EntryStore {
       const state = this.ensure(mark.author)
       state.delivered = Math.min(mark.seq, state.durableSeq)
     }
+    for await (const { key, value } of this.#kv.scan(`${this.#base}/f/`)) {
+      const floor = this.#decodeHead(key, value)
+      const state = this.ensure(floor.author)
+      state.floor = Math.min(floor.seq, state.durableSeq)
+      state.floorHead = floor.head
+      state.delivered = Math.max(state.delivered, state.floor)
+    }
   }
 
   #decodeHead (key: string, value: Uint8Array): AuthorHead {
@@ -149,7 +164,7 @@ export class EntryStore {
     const authorHex = toHex(author)
     let state = this.#authors.get(authorHex)
     if (state === undefined) {
-      state = { author: author.slice(), authorHex, seq: 0, head: new Uint8Array(0), durableSeq: 0, durableHead: new Uint8Array(0), delivered: 0, pending: new Map() }
+      state = { author: author.slice(), authorHex, seq: 0, head: new Uint8Array(0), durableSeq: 0, durableHead: new Uint8Array(0), delivered: 0, floor: 0, floorHead: new Uint8Array(0), pending: new Map() }
       this.#authors.set(authorHex, state)
     }
     return state
@@ -199,8 +214,9 @@ export class EntryStore {
 
   /** Hex id of the author's entry at `seq`, if held. */
   async idAt (state: AuthorState, seq: number): Promise<string | undefined> {
-    if (seq < 1 || seq > state.seq) return undefined
+    if (seq < 1 || seq > state.seq || seq < state.floor) return undefined
     if (seq === state.seq) return toHex(state.head)
+    if (seq === state.floor) return toHex(state.floorHead)
     const pending = state.pending.get(seq)
     if (pending !== undefined) return pending
     const [found] = await this.read(state, seq, seq)
@@ -216,6 +232,8 @@ export class EntryStore {
    * again from peers (repair).
    */
   async read (state: AuthorState, from: number, to: number): Promise<StoredEntry[]> {
+    // below the floor nothing is held (dropped on purpose, not lost)
+    from = Math.max(from, state.floor + 1)
     const last = Math.min(to, state.durableSeq)
     if (from > last) return []
     const keys: string[] = []
@@ -224,6 +242,8 @@ export class EntryStore {
     const out: StoredEntry[] = []
     for (let i = 0; i < values.length; i++) {
       const seq = from + i
+      // pruned while this read was under way: not a bad record
+      if (seq <= state.floor) continue
       const e = checkRecord(state, seq, values[i])
       if (e === undefined) {
         this.#bad(state, seq, out[out.length - 1])
@@ -249,7 +269,7 @@ export class EntryStore {
     if (this.#repairing.has(state.authorHex)) return
     this.#repairing.add(state.authorHex)
     try {
-      let prevId: Uint8Array | undefined = seq === 1 ? new Uint8Array(0) : before?.id
+      let prevId: Uint8Array | undefined = seq === 1 ? new Uint8Array(0) : seq - 1 === state.floor ? state.floorHead : before?.id
       if (prevId === undefined) {
         const [value] = await this.#kv.getMany([this.#entryKey(state.authorHex, seq - 1)])
         const prev = checkRecord(state, seq - 1, value)
@@ -261,8 +281,8 @@ export class EntryStore {
         }
         prevId = prev.id
       }
-      // only cut a log that is all on disk and still reaches the bad record
-      if (state.seq !== state.durableSeq || state.durableSeq < seq) return
+      // only cut a log that is all on disk and still reaches the bad record (above the floor)
+      if (state.seq !== state.durableSeq || state.durableSeq < seq || seq <= state.floor) return
       const top = state.durableSeq
       state.seq = state.durableSeq = seq - 1
       state.head = state.durableHead = prevId
@@ -274,6 +294,72 @@ export class EntryStore {
     } finally {
       this.#repairing.delete(state.authorHex)
     }
+  }
+
+  /**
+   * Drops an author's durable entries up to `seq` (the front of its log) and
+   * moves its floor there, in one atomic batch with the floor record and the
+   * delivered watermark (what is dropped is never delivered later). `head` is
+   * the id of the entry at `seq`, which the next entry links to.
+   */
+  async prune (state: AuthorState, seq: number, head: Uint8Array): Promise<void> {
+    if (seq <= state.floor || seq > state.durableSeq) return
+    const before = { floor: state.floor, floorHead: state.floorHead }
+    // moved first: a read under way skips what this write deletes instead of taking it for a bad record
+    state.floor = seq
+    state.floorHead = head
+    state.delivered = Math.max(state.delivered, seq)
+    const ops: KvOp[] = []
+    for (let s = before.floor + 1; s <= seq; s++) ops.push({ key: this.#entryKey(state.authorHex, s) })
+    ops.push(this.#floorOp(state), this.#deliveredOp(state))
+    try {
+      await this.#committer.write(ops)
+    } catch (err) {
+      // nothing was deleted: the records are held again
+      state.floor = before.floor
+      state.floorHead = before.floorHead
+      throw err
+    }
+  }
+
+  /**
+   * Moves an author whose log ends below `seq` to a base at `seq` (an author's
+   * signed checkpoint: its entries up to `seq` may be dropped, the one at
+   * `seq` has id `head`): what is held of it is dropped, and its next entry
+   * must link to `head`. Only for a log all on disk (false otherwise); the
+   * caller keeps appends of this author out meanwhile. `moved` runs as soon
+   * as the state has moved (before the write lands).
+   */
+  async rebase (state: AuthorState, seq: number, head: Uint8Array, moved: () => void = () => {}): Promise<boolean> {
+    if (seq <= state.seq || state.seq !== state.durableSeq) return false
+    const before = { seq: state.seq, head: state.head, floor: state.floor, floorHead: state.floorHead, delivered: state.delivered }
+    state.seq = state.durableSeq = state.floor = seq
+    state.head = state.durableHead = state.floorHead = head
+    state.delivered = seq
+    moved()
+    const ops: KvOp[] = []
+    for (let s = before.floor + 1; s <= before.seq; s++) ops.push({ key: this.#entryKey(state.authorHex, s) })
+    ops.push({ key: `${this.#base}/h/${state.authorHex}`, value: AuthorHead.encode({ author: pb(state.author), seq, head: pb(head) }) })
+    ops.push(this.#floorOp(state), this.#deliveredOp(state))
+    try {
+      await this.#committer.write(ops)
+    } catch (err) {
+      state.seq = state.durableSeq = before.seq
+      state.head = state.durableHead = before.head
+      state.floor = before.floor
+      state.floorHead = before.floorHead
+      state.delivered = before.delivered
+      throw err
+    }
+    return true
+  }
+
+  #floorOp (state: AuthorState): KvOp {
+    return { key: `${this.#base}/f/${state.authorHex}`, value: AuthorHead.encode({ author: pb(state.author), seq: state.floor, head: pb(state.floorHead) }) }
+  }
+
+  #deliveredOp (state: AuthorState): KvOp {
+    return { key: `${this.#base}/d/${state.authorHex}`, value: AuthorHead.encode({ author: pb(state.author), seq: state.delivered }) }
   }
 
   /** Marks a stored entry's signature as checked (after checking it when serving it). */

@@ -70,6 +70,18 @@ export class OwnHeadsUnknownError extends PipesError {
   }
 }
 
+/**
+ * A point-to-point put would take this identity over the mailbox quota
+ * (envelopes or bytes held at a time, the same limits peers apply to every
+ * author): nothing was stored. Envelopes leave the quota when they expire
+ * (the node's mailbox retention); put again then, or raise the node's
+ * `mailbox` quotas (peers with lower ones still drop what is over theirs).
+ */
+export class MailboxQuotaError extends PipesError {
+  static override name = 'MailboxQuotaError'
+  constructor (message: string) { super('ERR_MAILBOX_QUOTA', message) }
+}
+
 /** Signing one of our entries failed (the identity's `sign` threw): that put and the puts signed after it were not stored; put them again. */
 export class SigningError extends PipesError {
   static override name = 'SigningError'

@@ -32,7 +32,7 @@ export { createPipesNode, DEFAULT_MAX_CLOCK_SKEW_MS, DEFAULT_MAX_PACKET_BYTES, D
 export type { PipesNode, PipesNodeInit } from './node.js'
 export type {
   EncryptedPipeline, PointToPointPipeline,
-  AddPacketListenerOptions, CreatePipelineOptions, ForkDetail, NodeStats, Packet, PacketListener, Pipeline,
+  AddPacketListenerOptions, CreatePipelineOptions, ForkDetail, MailboxStats, NodeStats, Packet, PacketListener, Pipeline,
   PipelineEvents, PipelineKind, PipesNodeEvents, ReceiptDetail, RejectDetail, StorageErrorDetail, SyncStats
 } from './types.js'
 export type { RejectReason } from './reject-reasons.js'
@@ -46,7 +46,7 @@ export type { BufferLimits } from './buffer-limits.js'
 export type { BatchLimits } from './persistent-pipeline.js'
 export {
   InvalidPipelineArgumentError, InvalidPipelineNameError, InvalidSecureOptionError, KeyUnavailableError, MembershipError, type MembershipErrorCode, NodeStoppedError,
-  OwnHeadsUnknownError, PacketTooLargeError, PayloadAuthenticationError, PipelineExistsError, SigningError, StorageError, StoreFailedError
+  MailboxQuotaError, OwnHeadsUnknownError, PacketTooLargeError, PayloadAuthenticationError, PipelineExistsError, SigningError, StorageError, StoreFailedError
 } from './errors.js'
 export { entryMessageId, ENTRY_VERSION, FLAG_ENCRYPTED, FLAG_PERSISTENT, FLAG_POINT_TO_POINT } from './entry-codec.js'
 export { attachEntrySignature, decodeEntry, encodeEntry, encodeUnsignedEntry, entrySigningBytes } from './entry-api.js'
@@ -55,5 +55,7 @@ export type { EncodedPayload, PayloadCodec, PayloadMeta } from './payload-codec.
 export { compareHlc, HybridClock } from './hlc.js'
 export type { EncryptedOptions } from './secure/secure-options.js'
 export { MAILBOX_PIPELINE } from './secure/p2p-pipeline.js'
+export { DEFAULT_MAILBOX_BYTES, DEFAULT_MAILBOX_BYTES_PER_AUTHOR, DEFAULT_MAILBOX_ENTRIES_PER_AUTHOR, DEFAULT_MAILBOX_RETENTION_MS } from './secure/mailbox/retention.js'
+export type { MailboxOptions } from './secure/mailbox/retention.js'
 export { DEFAULT_PASSPHRASE_COST } from './secure/pipeline-key.js'
 export type { HlcTime } from './hlc.js'

@@ -9,7 +9,10 @@ import type { DurableStore } from './kv.js'
 import { LivePipeline } from './live-pipeline.js'
 import { PersistentPipeline } from './persistent-pipeline.js'
 import { EncryptedPipelineImpl } from './secure/encrypted-pipeline.js'
-import { MAILBOX_PIPELINE, mailboxCodec, P2pPipeline, peerRefOf } from './secure/p2p-pipeline.js'
+import { MAILBOX_PIPELINE, P2pPipeline, peerRefOf } from './secure/p2p-pipeline.js'
+import { MailboxKind } from './secure/mailbox/mailbox-kind.js'
+import { mailboxConfig } from './secure/mailbox/retention.js'
+import type { MailboxConfig, MailboxOptions } from './secure/mailbox/retention.js'
 import { parseEncryptedOptions, publicKeyOf } from './secure/secure-options.js'
 import { Publisher } from './publisher.js'
 import { StatsBook } from './stats.js'
@@ -85,6 +88,13 @@ export interface PipesNodeInit {
    */
   carryMailbox?: boolean
   /**
+   * Retention and quotas of the mailbox: envelopes are kept 14 days after
+   * they were put, at most 10,000 envelopes / 64 MiB of one author and
+   * 1 GiB in all at a time (input over a quota is dropped and counted in
+   * `stats().mailbox`). See {@link MailboxOptions}.
+   */
+  mailbox?: MailboxOptions
+  /**
    * The identity's key was restored onto this store (a key file copied from
    * another device or a backup), so the identity may have written entries
    * this store lacks. Then each persistent pipeline refuses puts with
@@ -146,6 +156,9 @@ class Node extends TypedEventTarget<PipesNodeEvents> implements PipesNode, SyncH
   readonly #stats = new StatsBook()
   readonly #committer: GroupCommitter
   #mailbox: PersistentPipeline | undefined
+  /** The mailbox's kind (quotas, expiry, checkpoints), with `#mailbox`. */
+  #mailboxKind: MailboxKind | undefined
+  readonly #mailboxConfig: MailboxConfig
   #started = false
   #stopped = false
 
@@ -162,6 +175,7 @@ class Node extends TypedEventTarget<PipesNodeEvents> implements PipesNode, SyncH
     const maxClockSkewMs = positive(init.maxClockSkewMs, DEFAULT_MAX_CLOCK_SKEW_MS, 'maxClockSkewMs')
     if (init.restored !== undefined && typeof init.restored !== 'boolean') throw new InvalidPipelineArgumentError('createPipesNode: restored must be true or false')
     const maxInFlight = positive(init.maxPublishInFlight, 64, 'maxPublishInFlight')
+    this.#mailboxConfig = mailboxConfig(init.mailbox)
     this.networkId = init.networkId ?? transport.network.id
     this.identity = identity.public()
     this.limits = { ...DEFAULT_SYNC_LIMITS, ...(init.syncLimits ?? {}) }
@@ -204,10 +218,19 @@ class Node extends TypedEventTarget<PipesNodeEvents> implements PipesNode, SyncH
     if (init.carryMailbox !== false) this.#mailboxPipeline()
   }
 
-  /** The network-wide mailbox log of point-to-point envelopes (created on first need). */
-  #mailboxPipeline (): PersistentPipeline {
-    this.#mailbox ??= new PersistentPipeline(this.ctx, MAILBOX_PIPELINE, DEFAULT_MAX_PACKET_BYTES, mailboxCodec)
-    return this.#mailbox
+  /** The network-wide mailbox log of point-to-point envelopes and its kind (created on first need). */
+  #mailboxPipeline (): { pipeline: PersistentPipeline, kind: MailboxKind } {
+    if (this.#mailbox === undefined || this.#mailboxKind === undefined) {
+      this.#mailboxKind = new MailboxKind(this.ctx, this.#mailboxConfig)
+      this.#mailbox = new PersistentPipeline(this.ctx, MAILBOX_PIPELINE, DEFAULT_MAX_PACKET_BYTES, this.#mailboxKind)
+    }
+    return { pipeline: this.#mailbox, kind: this.#mailboxKind }
+  }
+
+  /** A point-to-point pipeline over the mailbox (which it puts through the mailbox's kind, within our quota). */
+  #pointToPoint (name: string, maxPacketBytes: number, peerKey: Uint8Array): P2pPipeline {
+    const mailbox = this.#mailboxPipeline()
+    return new P2pPipeline(this.ctx, name, maxPacketBytes, peerRefOf(peerKey), mailbox.pipeline, mailbox.kind)
   }
 
   get started (): boolean { return this.#started }
@@ -267,7 +290,7 @@ class Node extends TypedEventTarget<PipesNodeEvents> implements PipesNode, SyncH
       throw new PipelineExistsError(name, `${existing.kind} (maxPacketBytes ${existing.maxPacketBytes})`, `${kind} (maxPacketBytes ${maxPacketBytes})`)
     }
     const pipeline = peerKey !== undefined
-      ? new P2pPipeline(this.ctx, name, maxPacketBytes, peerRefOf(peerKey), this.#mailboxPipeline())
+      ? this.#pointToPoint(name, maxPacketBytes, peerKey)
       : encrypted !== undefined
         ? new EncryptedPipelineImpl(this.ctx, name, maxPacketBytes, encrypted)
         : persistent
@@ -299,7 +322,7 @@ class Node extends TypedEventTarget<PipesNodeEvents> implements PipesNode, SyncH
       if (p instanceof PersistentPipeline) { gapBuffered += p.gapBuffered; gapDropped += p.gapDropped }
     }
     this.#stats.gapDropped = gapDropped
-    return this.#stats.snapshot({ gapBuffered, commits: this.#committer.stats.commits, commitOps: this.#committer.stats.ops, storageErrors: this.#committer.stats.failed, sessions: this.#scheduler.activity() })
+    return this.#stats.snapshot({ gapBuffered, commits: this.#committer.stats.commits, commitOps: this.#committer.stats.ops, storageErrors: this.#committer.stats.failed, sessions: this.#scheduler.activity(), mailboxHeld: this.#mailboxKind?.held() ?? { authors: 0, entries: 0, bytes: 0 } })
   }
 }
 

@@ -1,5 +1,8 @@
 import type { UnsignedEntry } from './entry-codec.js'
+import type { AuthorState, EntryStore } from './entry-store.js'
 import type { OwnPut } from './log/own-log.js'
+import type { CheckpointCarrier } from './sync-session.js'
+import type { ForkDetail } from './types.js'
 
 /** What a payload codec turns a packet's data into. */
 export interface EncodedPayload {
@@ -71,6 +74,19 @@ export interface KindLog {
   entries (): AsyncIterable<LogRecord>
   /** The codec can open more entries now (keys arrived): delivery is tried again. */
   keysChanged (): void
+  /** The entry store under the log: every author's state, reads, and dropping a log's front (`prune`). */
+  readonly store: EntryStore
+  /** Runs `fn` with ingest held off: no received entry is appended meanwhile. */
+  exclusive<T> (fn: () => Promise<T> | T): Promise<T>
+  /**
+   * Moves an author's log that ends below `seq` to a base at `seq` whose
+   * entry has id `head` (`EntryStore.rebase`). Our own log too, but only
+   * while no put of ours is in flight; our next put then follows on after
+   * `seq`. False when it did not move. Call it under `exclusive`.
+   */
+  rebase (state: AuthorState, seq: number, head: Uint8Array): Promise<boolean>
+  /** Reports a fork the kind found (counted, raised as `fork` once per author and seq). */
+  fork (detail: ForkDetail): void
 }
 
 /**
@@ -86,6 +102,15 @@ export interface KindCodec extends PayloadCodec {
   stored? (entries: readonly LogRecord[], log: KindLog): void
   /** A restored identity just learned its own head here, so its puts may go ahead. Called once. */
   ownHeadsLearned? (log: KindLog): void
+  /**
+   * How many of a verified run of one author's next entries (they link on,
+   * none stored yet) to take; the rest is dropped (the codec counts it).
+   * Called under the ingest lock, before any per-author state is made for
+   * them. Without it every entry is taken.
+   */
+  admit? (run: readonly LogRecord[]): number
+  /** The kind's signed checkpoints in sync (the mailbox): CHECKPOINT frames, and a head's `checkpoint`. */
+  readonly checkpoints?: CheckpointCarrier
   /** Runs last when the pipeline closes: the codec's own work is over when it resolves. */
   close? (): Promise<void>
 }

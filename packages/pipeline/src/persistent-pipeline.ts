@@ -12,6 +12,7 @@ import type { EntryRules } from './entry-rules.js'
 import type { OwnLog, OwnPut } from './log/own-log.js'
 import type { EncodedPayload, KindCodec, KindLog, LogRecord, PayloadMeta } from './payload-codec.js'
 import type { BatchLimits } from './serving.js'
+import type { CheckpointCarrier } from './sync-session.js'
 import type { AuthorHead } from './sync.pb.js'
 import type { AddPacketListenerOptions, Packet, PacketListener, PipelineKind } from './types.js'
 
@@ -30,6 +31,8 @@ export class PersistentPipeline extends BasePipeline {
   readonly #codec: KindCodec
   /** This pipeline's log as its codec, or a kind built over it, writes and reads it. */
   readonly kindLog: KindLog
+  /** The kind's signed checkpoints in sync (the mailbox's), if it has them. */
+  readonly checkpoints: CheckpointCarrier | undefined
   readonly #log: PipelineLog
   readonly #ingest: StoredIngest
   readonly #delivery: Delivery
@@ -44,7 +47,8 @@ export class PersistentPipeline extends BasePipeline {
     this.#topic = topicFor(ctx.networkId, name)
     this.#rules = this.entryRules(FLAG_PERSISTENT, codec, true)
     this.#log = new PipelineLog(ctx, name, this.#rules.flags)
-    this.#server = new SyncServer({ ctx, name, log: this.#log, events: this, closed: () => this.closed })
+    this.checkpoints = codec.checkpoints
+    this.#server = new SyncServer({ ctx, name, log: this.#log, events: this, closed: () => this.closed, checkpoints: codec.checkpoints })
     this.#delivery = new Delivery({
       ctx, store: this.#log.store, codec, listeners: this.listeners, pipeline: this, running: () => this.opened
     })
@@ -59,7 +63,8 @@ export class PersistentPipeline extends BasePipeline {
       durable: (entries) => {
         this.#stored(entries)
         this.#checkOwnHeads()
-      }
+      },
+      admit: (run) => codec.admit?.(run) ?? run.length
     })
     this.kindLog = {
       name,
@@ -67,7 +72,18 @@ export class PersistentPipeline extends BasePipeline {
       ready: async () => { await this.#ready },
       put: async (encode) => await this.#put(encode),
       entries: () => this.#entries(),
-      keysChanged: () => { this.#delivery.keysChanged() }
+      keysChanged: () => { this.#delivery.keysChanged() },
+      store: this.#log.store,
+      exclusive: async (fn) => await this.#ingest.exclusive(fn),
+      rebase: async (state, seq, head) => {
+        try {
+          return await this.#log.rebase(state, seq, head)
+        } finally {
+          // our own log may have moved to our head as peers know it
+          this.#checkOwnHeads()
+        }
+      },
+      fork: (detail) => { this.#ingest.fork(detail) }
     }
     this.#ready = this.#open()
     // a failed open is reported by every call that awaits it

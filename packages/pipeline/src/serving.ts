@@ -56,6 +56,8 @@ export async function * missingBatches (host: ServingHost, remote: AuthorHead[],
       }
     }
     if (next > state.durableSeq) continue
+    // the front of this log was dropped (mailbox expiry): a peer behind it is served only from a checkpoint it was sent
+    if (next <= state.floor) continue
     while (next <= state.durableSeq && !host.closed()) {
       const chunk = await store.read(state, next, Math.min(state.durableSeq, next + limits.maxEntries - 1))
       let bytes = 0

@@ -1,6 +1,6 @@
 import { REJECT_REASONS } from './reject-reasons.js'
 import type { RejectReason } from './reject-reasons.js'
-import type { NodeStats, SyncStats } from './types.js'
+import type { MailboxStats, NodeStats, SyncStats } from './types.js'
 import type { SyncActivity } from './sync-scheduler.js'
 
 /** The mutable counters behind `node.stats()`. */
@@ -28,6 +28,8 @@ export class StatsBook {
   /** Stored records found missing, undecodable or not matching their id (quarantined; others' are repaired from peers). */
   corruptRecords = 0
   readonly rejects: Record<RejectReason, number>
+  /** Mailbox counters; what is held now is filled in by the node. */
+  readonly mailbox: Omit<MailboxStats, 'authors' | 'entries' | 'bytes'> = { overQuota: 0, expired: 0, checkpointsSigned: 0, checkpointsTaken: 0, checkpointsDropped: 0, rebased: 0 }
   readonly sync: Omit<SyncStats, 'running' | 'scheduled'> = { sessions: 0, failed: 0, refused: 0, batchesSent: 0, batchesReceived: 0, entriesSent: 0, entriesReceived: 0, authorsSkipped: 0, headMismatches: 0, bytesSent: 0, bytesReceived: 0 }
 
   constructor () {
@@ -38,7 +40,7 @@ export class StatsBook {
     this.rejects[reason]++
   }
 
-  snapshot (extra: { gapBuffered: number, commits: number, commitOps: number, storageErrors: number, sessions: SyncActivity }): NodeStats {
+  snapshot (extra: { gapBuffered: number, commits: number, commitOps: number, storageErrors: number, sessions: SyncActivity, mailboxHeld: { authors: number, entries: number, bytes: number } }): NodeStats {
     const rejects = { ...this.rejects }
     return {
       put: this.put,
@@ -62,7 +64,8 @@ export class StatsBook {
       commits: extra.commits,
       commitOps: extra.commitOps,
       storageErrors: extra.storageErrors,
-      sync: { ...this.sync, running: extra.sessions.outbound + extra.sessions.inbound, scheduled: extra.sessions.scheduled }
+      sync: { ...this.sync, running: extra.sessions.outbound + extra.sessions.inbound, scheduled: extra.sessions.scheduled },
+      mailbox: { ...this.mailbox, ...extra.mailboxHeld }
     }
   }
 }

@@ -35,8 +35,11 @@ export const DEFAULT_SYNC_LIMITS: SyncLimits = {
   sessionTimeoutMs: 10 * 60_000
 }
 
-/** Version of the sync protocol, `/pipes/<net>/sync/<version>`. Nodes on another major version fail to negotiate it: no sync between them. */
-export const SYNC_PROTOCOL_VERSION = '2.0.0'
+/**
+ * Version of the sync protocol, `/pipes/<net>/sync/<version>`. Nodes on another major version fail to negotiate it: no sync between them.
+ * 3.0.0 added CHECKPOINT frames and a head's `checkpoint` (mailbox expiry).
+ */
+export const SYNC_PROTOCOL_VERSION = '3.0.0'
 
 /** Lets a timer not keep the process alive (Node); a no-op where timers are plain ids. */
 export function unref (timer: unknown): void {
@@ -49,6 +52,23 @@ export interface SyncHost {
   readonly limits: SyncLimits
   /** Persistent pipelines whose stores are open, by name. */
   syncablePipelines (): Map<string, PersistentPipeline>
+}
+
+/**
+ * The sync part of a kind whose authors sign checkpoints (the mailbox,
+ * `PersistentPipeline.checkpoints`): they travel in CHECKPOINT frames
+ * before its batches.
+ */
+export interface CheckpointCarrier {
+  /** Sets on our vector's heads the seq of the checkpoint we hold of each author (`checkpoint`). */
+  markVector (heads: AuthorHead[]): void
+  /**
+   * Signed checkpoints the peer whose vector is `remote` lacks, and that
+   * vector as it will be once the peer took them: its batches are served from it.
+   */
+  checkpointsFor (remote: AuthorHead[], peer: string): { records: Uint8Array[], remote: AuthorHead[] }
+  /** Takes a peer's checkpoints (each checked, bad ones dropped and counted); runs before that peer's batches of the pipeline. */
+  ingestCheckpoints (records: Uint8Array[], peer: string): Promise<void>
 }
 
 /** A session ended because the peer broke the protocol; counted as a refusal. */
@@ -177,7 +197,15 @@ export async function runSyncSession (host: SyncHost, stream: FrameStream, initi
         await theirs.arrived
         const p = mine.get(name)
         if (p === undefined || theirs.failed) continue
-        for await (const entries of p.missingFor(theirs.heads, limits.batch, peer)) {
+        let remote = theirs.heads
+        if (p.checkpoints !== undefined) {
+          const sent = p.checkpoints.checkpointsFor(remote, peer)
+          for (let i = 0; i < sent.records.length; i += limits.batch.maxEntries) {
+            await send({ kind: SyncFrame.Kind.CHECKPOINT, pipeline: name, entries: sent.records.slice(i, i + limits.batch.maxEntries).map(pb) })
+          }
+          remote = sent.remote
+        }
+        for await (const entries of p.missingFor(remote, limits.batch, peer)) {
           await send({ kind: SyncFrame.Kind.BATCH, pipeline: name, entries: entries.map(pb) })
           ctx.stats.sync.batchesSent++
           ctx.stats.sync.entriesSent += entries.length
@@ -230,6 +258,10 @@ export async function runSyncSession (host: SyncHost, stream: FrameStream, initi
           skipped.add(key)
           ctx.stats.sync.authorsSkipped++
         }
+      } else if (frame.kind === SyncFrame.Kind.CHECKPOINT && !done) {
+        const p = incoming.has(frame.pipeline) ? mine.get(frame.pipeline) : undefined
+        if (p?.checkpoints === undefined) throw protocolError('CHECKPOINT for a pipeline not shared or without checkpoints')
+        await p.checkpoints.ingestCheckpoints(frame.entries, peer)
       } else if (frame.kind === SyncFrame.Kind.DONE && !done) {
         if ([...incoming.values()].some(v => !v.complete)) throw protocolError('DONE before every vector')
         done = true

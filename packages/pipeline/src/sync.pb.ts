@@ -7,6 +7,7 @@ export interface AuthorHead {
   author: Uint8Array<ArrayBuffer>
   seq: number
   head: Uint8Array<ArrayBuffer>
+  checkpoint?: number
 }
 
 export namespace AuthorHead {
@@ -32,6 +33,11 @@ export namespace AuthorHead {
         if ((obj.head != null && obj.head.byteLength > 0)) {
           w.uint32(26)
           w.bytes(obj.head)
+        }
+
+        if (obj.checkpoint != null) {
+          w.uint32(32)
+          w.uint64Number(obj.checkpoint)
         }
 
         if (opts.lengthDelimited !== false) {
@@ -60,6 +66,10 @@ export namespace AuthorHead {
             }
             case 3: {
               obj.head = reader.bytes()
+              break
+            }
+            case 4: {
+              obj.checkpoint = reader.uint64Number()
               break
             }
             default: {
@@ -98,6 +108,13 @@ export namespace AuthorHead {
               }
               break
             }
+            case 4: {
+              yield {
+                field: `${prefix}.checkpoint`,
+                value: reader.uint64Number()
+              }
+              break
+            }
             default: {
               reader.skipType(tag & 7)
               break
@@ -125,6 +142,11 @@ export namespace AuthorHead {
     value: Uint8Array<ArrayBuffer>
   }
 
+  export interface AuthorHeadCheckpointFieldEvent {
+    field: '$.checkpoint'
+    value: number
+  }
+
   export function encode (obj: Partial<AuthorHead>): Uint8Array<ArrayBuffer> {
     return encodeMessage(obj, AuthorHead.codec())
   }
@@ -133,7 +155,7 @@ export namespace AuthorHead {
     return decodeMessage(buf, AuthorHead.codec(), opts)
   }
 
-  export function stream (buf: Uint8Array | Uint8ArrayList, opts?: DecodeOptions<AuthorHead>): Generator<AuthorHeadAuthorFieldEvent | AuthorHeadSeqFieldEvent | AuthorHeadHeadFieldEvent> {
+  export function stream (buf: Uint8Array | Uint8ArrayList, opts?: DecodeOptions<AuthorHead>): Generator<AuthorHeadAuthorFieldEvent | AuthorHeadSeqFieldEvent | AuthorHeadHeadFieldEvent | AuthorHeadCheckpointFieldEvent> {
     return streamMessage(buf, AuthorHead.codec(), opts)
   }
 }
@@ -154,7 +176,8 @@ export namespace SyncFrame {
     BATCH = 'BATCH',
     DONE = 'DONE',
     ACK = 'ACK',
-    VECTOR = 'VECTOR'
+    VECTOR = 'VECTOR',
+    CHECKPOINT = 'CHECKPOINT'
   }
 
   enum __KindValues {
@@ -163,7 +186,8 @@ export namespace SyncFrame {
     BATCH = 2,
     DONE = 3,
     ACK = 4,
-    VECTOR = 5
+    VECTOR = 5,
+    CHECKPOINT = 6
   }
 
   export namespace Kind {
@@ -416,6 +440,12 @@ export namespace SyncFrame {
     index: number
   }
 
+  export interface SyncFrameHeadsCheckpointFieldEvent {
+    field: '$.heads[].checkpoint'
+    value: number
+    index: number
+  }
+
   export interface SyncFrameLastFieldEvent {
     field: '$.last'
     value: boolean
@@ -429,7 +459,7 @@ export namespace SyncFrame {
     return decodeMessage(buf, SyncFrame.codec(), opts)
   }
 
-  export function stream (buf: Uint8Array | Uint8ArrayList, opts?: DecodeOptions<SyncFrame>): Generator<SyncFrameKindFieldEvent | SyncFramePipelinesFieldEvent | SyncFramePipelineFieldEvent | SyncFrameEntriesFieldEvent | SyncFrameHeadsAuthorFieldEvent | SyncFrameHeadsSeqFieldEvent | SyncFrameHeadsHeadFieldEvent | SyncFrameLastFieldEvent> {
+  export function stream (buf: Uint8Array | Uint8ArrayList, opts?: DecodeOptions<SyncFrame>): Generator<SyncFrameKindFieldEvent | SyncFramePipelinesFieldEvent | SyncFramePipelineFieldEvent | SyncFrameEntriesFieldEvent | SyncFrameHeadsAuthorFieldEvent | SyncFrameHeadsSeqFieldEvent | SyncFrameHeadsHeadFieldEvent | SyncFrameHeadsCheckpointFieldEvent | SyncFrameLastFieldEvent> {
     return streamMessage(buf, SyncFrame.codec(), opts)
   }
 }

@@ -188,6 +188,26 @@ export interface SyncStats {
   scheduled: number
 }
 
+/** What a node holds of the network-wide mailbox and what its retention did (see `MailboxOptions`). */
+export interface MailboxStats {
+  /** Envelopes dropped because their author was over its quota (envelopes or bytes) or the mailbox over its total. */
+  overQuota: number
+  /** Envelopes deleted from the store after their retention. */
+  expired: number
+  /** Checkpoints this node signed for its own envelopes. */
+  checkpointsSigned: number
+  /** Peers' checkpoints taken (newer than the one held of that author). */
+  checkpointsTaken: number
+  /** Peers' checkpoints refused: malformed, badly signed, from the future, or naming another entry than ours (a fork). */
+  checkpointsDropped: number
+  /** Authors whose log this node moved to a checkpoint (it was behind it). */
+  rebased: number
+  /** Authors, envelopes and envelope bytes held now. */
+  authors: number
+  entries: number
+  bytes: number
+}
+
 /** Counters of a node since it was created. */
 export interface NodeStats {
   /** Packets put by this node. */
@@ -239,6 +259,8 @@ export interface NodeStats {
   /** Group commits that failed (disk full, I/O error); each also raised `storage-error`. */
   storageErrors: number
   sync: SyncStats
+  /** The network-wide mailbox (zeros on a node that does not carry it). */
+  mailbox: MailboxStats
 }
 
 /** Events of a node: every pipeline's `receipt` and `fork`, and every `reject`. */

@@ -21,8 +21,8 @@ import type { SeenLately } from './gossip-check.js'
 import type { TransportMessage, Validation } from '@pipes/transport'
 
 const EMPTY = new Uint8Array(0)
-/** What became of a verified run: stored (or being stored), already held, kept ahead of a gap, refused, or ours while a put is in flight. */
-type IngestOutcome = 'stored' | 'held' | 'gap' | 'fork' | 'bad-chain' | 'busy'
+/** What became of a verified run: stored (or being stored), already held, kept ahead of a gap, refused (a fork, a broken link, or by the kind's admission), or ours while a put is in flight. */
+type IngestOutcome = 'stored' | 'held' | 'gap' | 'fork' | 'bad-chain' | 'busy' | 'refused'
 /** How many recent ids each of the known-bad and held caches keeps. */
 const RECENT_IDS = 4096
 
@@ -39,6 +39,8 @@ export interface IngestHost {
   running (): boolean
   /** Received entries that just became durable (before they are delivered). */
   durable (entries: readonly VerifiedEntry[]): void
+  /** How many of a run that links on to take (the kind's admission, e.g. the mailbox's quotas); all without it. */
+  admit? (run: readonly VerifiedEntry[]): number
 }
 
 /**
@@ -70,6 +72,11 @@ export class StoredIngest {
   /** Resolves once the run in progress (if any) is over. */
   async idle (): Promise<void> {
     await this.#lock.run(() => {})
+  }
+
+  /** Runs `fn` with ingest held off (no run is taken meanwhile). */
+  async exclusive<T> (fn: () => Promise<T> | T): Promise<T> {
+    return await this.#lock.run(fn)
   }
 
   /** Resolves once every entry accepted before the call is durable (or its commit failed); later writes do not hold it up. */
@@ -127,7 +134,7 @@ export class StoredIngest {
     // the next batch waits while commits are backed up: durability paces sync
     await this.#host.ctx.committer.room()
     const outcome = await this.#ingest(verified, from)
-    return outcome !== 'fork' && outcome !== 'bad-chain'
+    return outcome !== 'fork' && outcome !== 'bad-chain' && outcome !== 'refused'
   }
 
   /**
@@ -151,7 +158,7 @@ export class StoredIngest {
       if (lastHeld !== undefined && known !== undefined) {
         const ours = await this.#host.log.store.idAt(known, lastHeld.entry.seq)
         if (ours !== undefined && ours !== lastHeld.idHex) {
-          this.#fork({ pipeline: this.#host.name, author: first.sender.id, seq: lastHeld.entry.seq, kept: ours, rejected: lastHeld.idHex, from })
+          this.fork({ pipeline: this.#host.name, author: first.sender.id, seq: lastHeld.entry.seq, kept: ours, rejected: lastHeld.idHex, from })
           return 'fork'
         }
       }
@@ -170,13 +177,12 @@ export class StoredIngest {
       if (!sameBytes(next.entry.prev, known?.head ?? EMPTY)) {
         if (known !== undefined && seq >= 1) {
           // the author signed an entry linking to another entry at our head's seq: a fork there
-          this.#fork({ pipeline: this.#host.name, author: first.sender.id, seq, kept: toHex(known.head), rejected: toHex(next.entry.prev), from })
+          this.fork({ pipeline: this.#host.name, author: first.sender.id, seq, kept: toHex(known.head), rejected: toHex(next.entry.prev), from })
           return 'fork'
         }
         this.#host.ctx.reject('bad-chain', this.#host.name, from)
         return 'bad-chain'
       }
-      const state = known ?? this.#host.log.store.ensure(first.entry.author)
       const batch = fresh
       // follow on with what waited in the gap buffer
       let tail = batch[batch.length - 1] as VerifiedEntry
@@ -189,6 +195,14 @@ export class StoredIngest {
         tail = e
       }
       this.#gap.dropUpTo(authorHex, tail.entry.seq)
+      // the kind's admission comes before any per-author state is made
+      const take = this.#host.admit?.(batch) ?? batch.length
+      if (take <= 0) return 'refused'
+      if (take < batch.length) {
+        batch.length = take
+        tail = batch[take - 1] as VerifiedEntry
+      }
+      const state = known ?? this.#host.log.store.ensure(first.entry.author)
       this.#append(state, batch)
       // only what we store moves our clock
       this.#host.ctx.clock.observe({ time: tail.entry.time, counter: tail.entry.counter })
@@ -198,7 +212,7 @@ export class StoredIngest {
   }
 
   /** Counts and reports a fork, once per author and seq (every copy of it is still counted as a refusal). */
-  #fork (detail: ForkDetail): void {
+  fork (detail: ForkDetail): void {
     this.#host.ctx.reject('fork', this.#host.name, detail.from)
     const key = `${detail.author}/${detail.seq}`
     if (this.#forksSeen.has(key)) return

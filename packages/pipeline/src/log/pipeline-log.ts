@@ -3,6 +3,7 @@ import { EntryStore } from '../entry-store.js'
 import { OwnLog } from './own-log.js'
 import type { NodeContext } from '../context.js'
 import type { Deliverable } from '../delivery.js'
+import type { AuthorState } from '../entry-store.js'
 
 /**
  * The log of a stored pipeline: the entry store (every author's entries,
@@ -46,9 +47,29 @@ export class PipelineLog {
   async * scan (): AsyncIterable<Deliverable> {
     for (const state of this.store.sortedAuthors()) {
       const last = state.durableSeq
-      for (let from = 1; from <= last; from += READ_CHUNK) {
+      // below the floor (a dropped front) nothing is held
+      for (let from = state.floor + 1; from <= last; from += READ_CHUNK) {
         yield * decodeStored(await this.store.read(state, from, Math.min(last, from + READ_CHUNK - 1)))
       }
+    }
+  }
+
+  /**
+   * Moves an author's log that ends below `seq` to a base at `seq` whose
+   * entry has id `head` (see `EntryStore.rebase`). Our own log too (our key
+   * wrote that much elsewhere, e.g. a restored identity), but only while no
+   * put of ours is in flight; our next put then follows on after `seq`
+   * instead of reusing its seqs. The caller holds ingest off.
+   */
+  async rebase (state: AuthorState, seq: number, head: Uint8Array): Promise<boolean> {
+    const own = this.#own
+    if (own === undefined || state !== own.state) return await this.store.rebase(state, seq, head)
+    if (!own.quiet) return false
+    try {
+      return await this.store.rebase(state, seq, head, () => { own.adopted() })
+    } finally {
+      // after a failed write too: the state is back where it was
+      own.adopted()
     }
   }
 

@@ -8,6 +8,7 @@ import type { NodeContext } from '../context.js'
 import type { UnsignedEntry } from '../entry-codec.js'
 import type { EncodedPayload, PayloadCodec } from '../payload-codec.js'
 import type { PersistentPipeline } from '../persistent-pipeline.js'
+import type { MailboxKind } from './mailbox/mailbox-kind.js'
 import type { AddPacketListenerOptions, Packet, PacketListener, ReceiptDetail } from '../types.js'
 import type { Identity } from '@pipes/identity'
 
@@ -47,6 +48,8 @@ export class P2pPipeline extends BasePipeline {
   /** The identity packets are sealed to. */
   readonly peer: PeerRef
   readonly #mailbox: PersistentPipeline
+  /** The mailbox's kind: our envelopes are put through it, within our quota. */
+  readonly #mailboxKind: MailboxKind
   readonly #codec: PairCodec
   readonly #outbox: Outbox
   readonly #marksPrefix: string
@@ -57,10 +60,11 @@ export class P2pPipeline extends BasePipeline {
   readonly #onMailbox = async (packet: Packet): Promise<void> => { await this.#take(packet) }
   readonly #onReceipt = (evt: Event): void => { this.#outbox.receipt((evt as CustomEvent<ReceiptDetail>).detail) }
 
-  constructor (ctx: NodeContext, name: string, maxPacketBytes: number, peer: PeerRef, mailbox: PersistentPipeline) {
+  constructor (ctx: NodeContext, name: string, maxPacketBytes: number, peer: PeerRef, mailbox: PersistentPipeline, mailboxKind: MailboxKind) {
     super(ctx, name, maxPacketBytes)
     this.peer = peer
     this.#mailbox = mailbox
+    this.#mailboxKind = mailboxKind
     this.#codec = new PairCodec(ctx.identity, peer as Identity, ctx.networkId, name, mailboxCodec.flags)
     this.#outbox = new Outbox(ctx, peer.id)
     this.#marksPrefix = `/pipes/p2p/${bytesToHex(new TextEncoder().encode(name))}/${bytesToHex(peer.publicKey)}/`
@@ -90,7 +94,7 @@ export class P2pPipeline extends BasePipeline {
     this.checkPut(data)
     await this.#ready
     this.checkPut(data)
-    const put = await this.#mailbox.kindLog.put((meta): EncodedPayload => this.#codec.encode(data, meta))
+    const put = await this.#mailboxKind.put((meta): EncodedPayload => this.#codec.encode(data, meta))
     this.ctx.stats.put++
     this.#outbox.push(put.seq)
     return { data, sender: this.ctx.self, timestamp: put.time.time, id: put.idHex, pipeline: this.name, seq: put.seq }

@@ -6,6 +6,7 @@ import type { OwnLog } from '../log/own-log.js'
 import type { PipelineLog } from '../log/pipeline-log.js'
 import type { BatchLimits } from '../serving.js'
 import type { AuthorHead } from '../sync.pb.js'
+import type { CheckpointCarrier } from '../sync-session.js'
 
 /** What the sync server of a stored pipeline needs from it. */
 export interface SyncServerHost {
@@ -15,6 +16,8 @@ export interface SyncServerHost {
   /** Where `receipt` events go (the pipeline). */
   readonly events: EventTarget
   closed (): boolean
+  /** The kind's signed checkpoints, named in our vector (the mailbox). */
+  readonly checkpoints?: CheckpointCarrier | undefined
 }
 
 /**
@@ -44,9 +47,11 @@ export class SyncServer {
     return this.#receipts.holders(packetId)
   }
 
-  /** Our version vector: for each author, the durable contiguous seq and its head. */
+  /** Our version vector: for each author, the durable contiguous seq and its head (and the seq of its checkpoint we hold, for a kind with checkpoints). */
   vector (): AuthorHead[] {
-    return vectorOf(this.#host.log.store)
+    const heads = vectorOf(this.#host.log.store)
+    this.#host.checkpoints?.markVector(heads)
+    return heads
   }
 
   /**
