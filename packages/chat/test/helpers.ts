@@ -3,7 +3,8 @@ import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { Chat } from '../src/index.js'
 import type { ChatMessage, ChatOptions } from '../src/index.js'
-import type { Node } from '@pipes/platform'
+import type { LocalIdentity } from '@pipes/identity'
+import type { PlatformNode } from '@pipes/platform'
 
 /** Options that make tests quicker: short gossipsub heartbeat and re-sync interval. */
 export const FAST: ChatOptions = { platform: { transport: { heartbeatMs: 100 }, syncIntervalMs: 1000 } }
@@ -64,16 +65,17 @@ export class Inbox {
   }
 }
 
-/** Dials `to` from `from` and waits until `to` sees the connection. */
+/** Dials `to` from `from` and waits until `to` sees the connection (through the chat's own network calls). */
 export async function link (from: Chat, to: Chat, timeoutMs = 15_000): Promise<void> {
-  const a = from.node as Node
-  const b = to.node as Node
+  const a = from
+  const b = to
+  const fromId = (from.identity as LocalIdentity).id
   const addr = b.addresses()[0]
   if (addr === undefined) throw new Error('the node to dial has no address')
-  if (b.peers().includes(a.peerId)) return
+  if (b.peers().includes(fromId)) return
   const joined = new Promise<void>((resolve, reject) => {
     const onJoin = (e: CustomEvent<string>): void => {
-      if (e.detail !== a.peerId) return
+      if (e.detail !== fromId) return
       clearTimeout(timer)
       b.removeEventListener('peer:joined', onJoin)
       resolve()
@@ -94,7 +96,7 @@ export interface User {
   dir: string
   chat: Chat
   inbox: Inbox
-  node: Node
+  node: PlatformNode
   id: string
 }
 
@@ -111,7 +113,7 @@ export async function startUser (
     checker?.delivered({ node: name, author: m.senderId, id: m.id, seq: m.seq })
   })
   await chat.connectToNetwork('local')
-  const node = chat.node as Node
+  const node = chat.node as PlatformNode
   return { name, dir, chat, inbox, node, id: node.peerId }
 }
 

@@ -5,8 +5,8 @@ import type { LocalIdentity } from '@pipes/identity'
 import type { CreatePipelineOptions, EncryptedPipeline, NodeStats, Pipeline, PipesNode, PointToPointPipeline } from '@pipes/pipeline'
 import type { NetworkConfig, Transport, TransportStats } from '@pipes/transport'
 
-/** The events a {@link Node} dispatches (`node.addEventListener(name, e => e.detail)`). */
-export interface NodeEvents {
+/** The events a {@link PlatformNode} dispatches (`node.addEventListener(name, e => e.detail)`). */
+export interface PlatformNodeEvents {
   /** `connect()` finished: the node is on the network (detail: its peer id). */
   connected: CustomEvent<string>
   /** `disconnect()` (or `close()`) finished (detail: its peer id). */
@@ -17,7 +17,7 @@ export interface NodeEvents {
   'peer:left': CustomEvent<string>
 }
 
-/** What {@link Node.stats} reports. */
+/** What {@link PlatformNode.stats} reports. */
 export interface PlatformNodeStats {
   /** Whether the node is connected (between `connect()` and `disconnect()`). */
   connected: boolean
@@ -29,8 +29,8 @@ export interface PlatformNodeStats {
   transport: TransportStats
 }
 
-/** The parts a {@link Node} is made of; built by `Network.nodeWithIdentity`. */
-export interface NodeParts {
+/** The parts a {@link PlatformNode} is made of; built by `Network.nodeWithIdentity`. */
+export interface PlatformNodeParts {
   network: NetworkConfig
   identity: LocalIdentity
   transport: Transport
@@ -44,7 +44,7 @@ export interface NodeParts {
  * created and (when persistent) written before `connect()`; what is put while
  * disconnected is stored and reaches the network on the next `connect()`.
  */
-export class Node extends TypedEventTarget<NodeEvents> {
+export class PlatformNode extends TypedEventTarget<PlatformNodeEvents> {
   /** The network this node is on. */
   readonly network: NetworkConfig
   /** The identity this node acts as; its id is the node's peer id. */
@@ -60,7 +60,7 @@ export class Node extends TypedEventTarget<NodeEvents> {
   #busy: Promise<unknown> = Promise.resolve()
 
   /** @internal Use `network.nodeWithIdentity(identity)`. */
-  constructor (parts: NodeParts) {
+  constructor (parts: PlatformNodeParts) {
     super()
     this.network = parts.network
     this.identity = parts.identity

@@ -3,13 +3,13 @@ import { join } from 'node:path'
 import { afterEach, describe, expect, it } from 'vitest'
 import { LOCAL_NETWORK_ID } from '../src/index.js'
 import { Received, Scratch, nextEvent, text, untext } from './helpers.js'
-import type { Node, Packet } from '../src/index.js'
+import type { PlatformNode, Packet } from '../src/index.js'
 
 const scratch = new Scratch()
 afterEach(async () => { await scratch.cleanup() })
 
 /** A fresh apiPath with user `name` and its (unconnected) node on the loopback network. */
-async function user (name: string): Promise<{ dir: string, node: Node }> {
+async function user (name: string): Promise<{ dir: string, node: PlatformNode }> {
   const dir = await scratch.dir()
   const api = scratch.api(dir)
   const identity = await api.addIdentity(name)
@@ -18,7 +18,7 @@ async function user (name: string): Promise<{ dir: string, node: Node }> {
 }
 
 /** Connects `node` to `to` and waits until both see each other. */
-async function link (node: Node, to: Node): Promise<void> {
+async function link (node: PlatformNode, to: PlatformNode): Promise<void> {
   const joined = nextEvent<string>(to, 'peer:joined', id => id === node.peerId)
   const addr = to.addresses()[0]
   if (addr === undefined) throw new Error('no address to dial')
@@ -26,7 +26,7 @@ async function link (node: Node, to: Node): Promise<void> {
   await joined
 }
 
-describe('Node', () => {
+describe('PlatformNode', () => {
   it('creates pipelines synchronously; a second create of a name returns it, or throws for another kind', async () => {
     const { node } = await user('alice')
     expect(node.pipelineNamed('CHAT')).toBeUndefined()
