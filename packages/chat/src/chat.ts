@@ -410,15 +410,19 @@ export class Chat extends TypedEventTarget<ChatEvents> {
   }
 
   // Beyond the tutorial ("History and Search" is left open there): what the store holds.
-  /** The stored messages of a persistent chat (per-author order), e.g. after a restart. */
-  async history (): Promise<ChatMessage[]> {
+  /**
+   * The stored messages of a persistent chat (per-author order), e.g. after a
+   * restart, read from the store as they are iterated (`for await (const m of
+   * chat.history())`), like `Pipeline.history()`: a long history is never held
+   * in memory at once. Malformed payloads are skipped.
+   * @throws `ERR_CHAT_NOT_CONNECTED` (when iterated) before `connectToNetwork`
+   */
+  async * history (): AsyncIterable<ChatMessage> {
     if (this.pipeline === undefined) throw new ChatNotConnectedError()
-    const out: ChatMessage[] = []
     for await (const packet of this.pipeline.history()) {
       const message = decodeMessage(packet)
-      if (message !== undefined) out.push(message)
+      if (message !== undefined) yield message
     }
-    return out
   }
 
   /** Counters: sent, received, malformed (dropped) and listener errors. */

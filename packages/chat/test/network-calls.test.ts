@@ -1,5 +1,6 @@
 // What an app needs of the network comes from the chat itself, so apps never
 // reach through `chat.node` (apps/cli's demo uses exactly these calls).
+import { waitForEvent } from '@pipes/test-support'
 import { afterEach, describe, expect, it } from 'vitest'
 import { ChatNotConnectedError } from '../src/index.js'
 import { Scratch, startUser } from './helpers.js'
@@ -9,17 +10,7 @@ afterEach(async () => { await scratch.cleanup() })
 
 /** Resolves with the detail of the next `type` event of `chat` naming `peer`; rejects after 15 s. */
 async function nextPeerEvent (chat: EventTarget, type: 'peer:joined' | 'peer:left', peer: string): Promise<string> {
-  return await new Promise<string>((resolve, reject) => {
-    const timer = setTimeout(() => { chat.removeEventListener(type, on); reject(new Error(`no ${type} for ${peer} within 15 s`)) }, 15_000)
-    const on = (e: Event): void => {
-      const detail = (e as CustomEvent<string>).detail
-      if (detail !== peer) return
-      clearTimeout(timer)
-      chat.removeEventListener(type, on)
-      resolve(detail)
-    }
-    chat.addEventListener(type, on)
-  })
+  return (await waitForEvent<CustomEvent<string>>(chat, type, { filter: e => e.detail === peer, timeout: 15_000, message: `${type} for ${peer}` })).detail
 }
 
 describe('Chat network calls: addresses, dial, peers, disconnect, reconnect, networkStats, peer events', () => {
