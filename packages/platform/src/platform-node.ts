@@ -1,5 +1,5 @@
 import { ClosedError, NotConnectedError } from './errors.js'
-import { TypedEventTarget } from '@pipes/interface'
+import { Mutex, TypedEventTarget } from '@pipes/interface'
 import type { OpenedDatastore } from './storage.js'
 import type { LocalIdentity } from '@pipes/identity'
 import type { CreatePipelineOptions, EncryptedPipeline, NodeStats, Pipeline, PipesNode, PointToPointPipeline } from '@pipes/pipeline'
@@ -57,7 +57,8 @@ export class PlatformNode extends TypedEventTarget<PlatformNodeEvents> {
   #connected = false
   #closed = false
   #lastTransportStats: TransportStats
-  #busy: Promise<unknown> = Promise.resolve()
+  // lifecycle steps (connect, disconnect, close) run one at a time, in call order
+  readonly #lifecycle = new Mutex()
 
   /** @internal Use `network.nodeWithIdentity(identity)`. */
   constructor (parts: PlatformNodeParts) {
@@ -83,13 +84,6 @@ export class PlatformNode extends TypedEventTarget<PlatformNodeEvents> {
     return this.#connected
   }
 
-  /** Runs lifecycle steps one at a time, in call order. */
-  #serial<T> (fn: () => Promise<T>): Promise<T> {
-    const next = this.#busy.then(fn, fn)
-    this.#busy = next.catch(() => {})
-    return next
-  }
-
   #checkOpen (): void {
     if (this.#closed) throw new ClosedError(`The node of ${this.identity.name} on network "${this.network.id}"`)
   }
@@ -101,7 +95,7 @@ export class PlatformNode extends TypedEventTarget<PlatformNodeEvents> {
    */
   async connect (): Promise<void> {
     this.#checkOpen()
-    await this.#serial(async () => {
+    await this.#lifecycle.run(async () => {
       this.#checkOpen()
       if (this.#connected) return
       if (!this.#pipesStarted) {
@@ -121,7 +115,7 @@ export class PlatformNode extends TypedEventTarget<PlatformNodeEvents> {
    */
   async disconnect (): Promise<void> {
     this.#checkOpen()
-    const was = await this.#serial(async () => {
+    const was = await this.#lifecycle.run(async () => {
       if (!this.#connected) return false
       this.#lastTransportStats = this.#transport.stats()
       this.#connected = false
@@ -191,7 +185,7 @@ export class PlatformNode extends TypedEventTarget<PlatformNodeEvents> {
   async close (): Promise<void> {
     if (this.#closed) return
     const wasConnected = this.#connected
-    await this.#serial(async () => {
+    await this.#lifecycle.run(async () => {
       this.#closed = true
       this.#connected = false
       try {
