@@ -10,6 +10,7 @@ import { mkdtemp, rm } from 'node:fs/promises'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { Chat } from '@pipes/chat'
+import { waitFor } from '@pipes/test-support'
 import type { ChatMessage } from '@pipes/chat'
 import { LOCAL_NETWORK_ID } from '@pipes/platform'
 import { Inbox } from './inbox.js'
@@ -40,13 +41,9 @@ function short (id: string): string {
   return `${id.slice(0, 8)}…${id.slice(-4)}`
 }
 
-/** Polls `check` every 25 ms until it holds; throws after `timeoutMs`. For state that has no event. */
-async function until (check: () => boolean, what: string, timeoutMs = 10_000): Promise<void> {
-  const deadline = Date.now() + timeoutMs
-  while (!check()) {
-    if (Date.now() > deadline) throw new Error(`timed out after ${timeoutMs} ms waiting until ${what}`)
-    await new Promise(resolve => setTimeout(resolve, 25))
-  }
+/** Waits (bounded, 10 s) until `check` holds: for state that has no event. */
+async function until (check: () => boolean, what: string): Promise<void> {
+  await waitFor(check, { timeout: 10_000, interval: 25, message: what })
 }
 
 /** Where a message was said: private, in a room, or on the main channel. */
