@@ -3,7 +3,7 @@ import { join } from 'node:path'
 import { afterEach, describe, expect, it } from 'vitest'
 import { LOCAL_NETWORK_ID } from '../src/index.js'
 import { Received, Scratch, nextEvent, text, untext } from './helpers.js'
-import type { PlatformNode, Packet } from '../src/index.js'
+import type { Packet, Pipeline, PlatformNode } from '../src/index.js'
 
 const scratch = new Scratch()
 afterEach(async () => { await scratch.cleanup() })
@@ -24,6 +24,16 @@ async function link (node: PlatformNode, to: PlatformNode): Promise<void> {
   if (addr === undefined) throw new Error('no address to dial')
   await node.dial(addr)
   await joined
+}
+
+/** alice and bob (not connected yet), each with a persistent CHAT pipeline; `got` collects what bob's receives. */
+async function chatPair (): Promise<{ alice: PlatformNode, bob: PlatformNode, aliceChat: Pipeline, got: Received<Packet> }> {
+  const alice = (await user('alice')).node
+  const bob = (await user('bob')).node
+  const aliceChat = alice.createPipeline({ name: 'CHAT', persistent: true })
+  const got = new Received<Packet>()
+  bob.createPipeline({ name: 'CHAT', persistent: true }).addPacketListener(got.push)
+  return { alice, bob, aliceChat, got }
 }
 
 describe('PlatformNode', () => {
@@ -101,12 +111,7 @@ describe('PlatformNode', () => {
   })
 
   it('stores persistent puts made before connect() and delivers them once connected', async () => {
-    const alice = (await user('alice')).node
-    const bob = (await user('bob')).node
-    const aliceChat = alice.createPipeline({ name: 'CHAT', persistent: true })
-    const bobChat = bob.createPipeline({ name: 'CHAT', persistent: true })
-    const got = new Received<Packet>()
-    bobChat.addPacketListener(got.push)
+    const { alice, bob, aliceChat, got } = await chatPair()
     const put = await aliceChat.putPacket(text('written offline 1'))
     await aliceChat.putPacket(text('written offline 2'))
     expect(put.sender.id).toBe(alice.peerId)
@@ -118,12 +123,7 @@ describe('PlatformNode', () => {
   })
 
   it('delivers persistent puts made while the receiver was disconnected after it reconnects', async () => {
-    const alice = (await user('alice')).node
-    const bob = (await user('bob')).node
-    const aliceChat = alice.createPipeline({ name: 'CHAT', persistent: true })
-    const bobChat = bob.createPipeline({ name: 'CHAT', persistent: true })
-    const got = new Received<Packet>()
-    bobChat.addPacketListener(got.push)
+    const { alice, bob, aliceChat, got } = await chatPair()
     await alice.connect()
     await bob.connect()
     await link(bob, alice)
