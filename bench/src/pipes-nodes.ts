@@ -7,7 +7,7 @@ import { mkdir } from 'node:fs/promises'
 import { join } from 'node:path'
 import { generateIdentity } from '@pipes/identity'
 import type { LocalIdentity } from '@pipes/identity'
-import { attachEntrySignature, createPipesNode, encodeUnsignedEntry, entryMessageId, FLAG_PERSISTENT } from '@pipes/pipeline'
+import { attachEntrySignature, createPipesNode, encodeUnsignedEntry, FLAG_PERSISTENT } from '@pipes/pipeline'
 import type { PipesNode } from '@pipes/pipeline'
 import { createTransport } from '@pipes/transport'
 import type { Transport } from '@pipes/transport'
@@ -59,8 +59,7 @@ export async function startPipesPeer (opts: PipesPeerOptions): Promise<PipesPeer
   try {
     transport = await createTransport({
       identity,
-      network: { id: opts.networkId, listen: ['/ip4/127.0.0.1/tcp/0'], mdns: false },
-      messageId: entryMessageId
+      network: { id: opts.networkId, listen: ['/ip4/127.0.0.1/tcp/0'], mdns: false }
     })
     node = createPipesNode({
       identity,

@@ -10,18 +10,19 @@ import { mkdtemp, rm } from 'node:fs/promises'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { Chat } from '@pipes/chat'
+import { waitFor } from '@pipes/test-support'
 import type { ChatMessage } from '@pipes/chat'
 import { LOCAL_NETWORK_ID } from '@pipes/platform'
 import { Inbox } from './inbox.js'
 import { Narrator } from './narrator.js'
 import type { LocalIdentity } from '@pipes/identity'
-import type { Node } from '@pipes/platform'
 
 interface User {
   name: string
   chat: Chat
   inbox: Inbox
-  node: Node
+  /** The user's id (their node's peer id). */
+  id: string
 }
 
 /** What a demo run established, for callers (and tests) that want figures. */
@@ -40,13 +41,9 @@ function short (id: string): string {
   return `${id.slice(0, 8)}…${id.slice(-4)}`
 }
 
-/** Polls `check` every 25 ms until it holds; throws after `timeoutMs`. For state that has no event. */
-async function until (check: () => boolean, what: string, timeoutMs = 10_000): Promise<void> {
-  const deadline = Date.now() + timeoutMs
-  while (!check()) {
-    if (Date.now() > deadline) throw new Error(`timed out after ${timeoutMs} ms waiting until ${what}`)
-    await new Promise(resolve => setTimeout(resolve, 25))
-  }
+/** Waits (bounded, 10 s) until `check` holds: for state that has no event. */
+async function until (check: () => boolean, what: string): Promise<void> {
+  await waitFor(check, { timeout: 10_000, interval: 25, message: what })
 }
 
 /** Where a message was said: private, in a room, or on the main channel. */
@@ -87,16 +84,16 @@ export async function runDemo (narrator = new Narrator()): Promise<DemoResult> {
         n.log(`${n.user(name)}  receives  ${where(m)}${m.sender}: "${m.text}" ${n.dim(`(${Date.now() - m.timestamp} ms after it was sent)`)}${note}`)
       })
       await chat.connectToNetwork(LOCAL_NETWORK_ID)
-      const node = chat.node as Node
-      users.push({ name, chat, inbox, node })
-      n.log(`${n.user(name)}  is on "${LOCAL_NETWORK_ID}" as ${short(node.peerId)}, listening on ${node.addresses()[0] ?? '(no address)'}`)
+      const id = (chat.identity as LocalIdentity).id
+      users.push({ name, chat, inbox, id })
+      n.log(`${n.user(name)}  is on "${LOCAL_NETWORK_ID}" as ${short(id)}, listening on ${chat.addresses()[0] ?? '(no address)'}`)
     }
     const [alice, bob, carol] = users as [User, User, User]
 
-    const aliceAddr = alice.node.addresses()[0]
+    const aliceAddr = alice.chat.addresses()[0]
     if (aliceAddr === undefined) throw new Error('alice has no listen address')
-    await bob.node.dial(aliceAddr)
-    await carol.node.dial(aliceAddr)
+    await bob.chat.dial(aliceAddr)
+    await carol.chat.dial(aliceAddr)
     n.log(`bob and carol dial alice's address (no mDNS on the loopback network: apps pass addresses)`)
 
     n.step('2. live chat: everyone receives everything')
@@ -113,16 +110,16 @@ export async function runDemo (narrator = new Narrator()): Promise<DemoResult> {
     n.step('3. bob goes offline; alice and carol keep chatting')
     const aliceSeesBobLeave = new Promise<void>((resolve) => {
       const onLeft = (e: CustomEvent<string>): void => {
-        if (e.detail !== bob.node.peerId) return
-        alice.node.removeEventListener('peer:left', onLeft)
+        if (e.detail !== bob.id) return
+        alice.chat.removeEventListener('peer:left', onLeft)
         resolve()
       }
-      alice.node.addEventListener('peer:left', onLeft)
+      alice.chat.addEventListener('peer:left', onLeft)
     })
-    await bob.node.disconnect()
+    await bob.chat.disconnect()
     bobOffline = true
     await aliceSeesBobLeave
-    n.log(`${n.user('bob')}  disconnects; alice sees him leave (peers: alice ${alice.node.peers().length}, bob ${bob.node.peers().length})`)
+    n.log(`${n.user('bob')}  disconnects; alice sees him leave (peers: alice ${alice.chat.peers().length}, bob ${bob.chat.peers().length})`)
     const missed = [
       [alice, 'bob, did you see the news?'],
       [carol, 'He left. We will tell him later.'],
@@ -141,9 +138,9 @@ export async function runDemo (narrator = new Narrator()): Promise<DemoResult> {
 
     n.step('4. bob comes back: the missed messages arrive, and his own offline message goes out')
     const backAt = n.elapsed()
-    await bob.node.connect()
+    await bob.chat.reconnect()
     bobOffline = false
-    await bob.node.dial(aliceAddr)
+    await bob.chat.dial(aliceAddr)
     n.log(`${n.user('bob')}  reconnects and dials alice`)
     await Promise.all([
       bob.inbox.waitFor([...missedByBob], 'bob'),
@@ -163,7 +160,7 @@ export async function runDemo (narrator = new Narrator()): Promise<DemoResult> {
     n.log(`${n.user('alice')}  sends     (private to bob) "${secret}"`)
     await bob.inbox.waitFor([secret], 'bob')
     const answer = 'Got it, my lips are sealed.'
-    await bob.chat.sendPrivateMessage(alice.node.peerId, answer)
+    await bob.chat.sendPrivateMessage(alice.id, answer)
     n.log(`${n.user('bob')}  sends     (private to alice) "${answer}"`)
     await alice.inbox.waitFor([answer], 'alice')
     const privateSeenByCarol = carol.inbox.messages.filter(m => m.private === true).length
@@ -173,8 +170,8 @@ export async function runDemo (narrator = new Narrator()): Promise<DemoResult> {
     n.log(`bob and carol give alice their public identity (JSON.stringify(chat.identity): id, name, key, signature)`)
     const cards = [bob, carol].map(u => JSON.stringify(u.chat.identity))
     const aliceRoom = await alice.chat.createRoom('team', { members: cards })
-    const bobRoom = await bob.chat.joinRoom('team', { owner: alice.node.peerId })
-    const carolRoom = await carol.chat.joinRoom('team', { owner: alice.node.peerId })
+    const bobRoom = await bob.chat.joinRoom('team', { owner: alice.id })
+    const carolRoom = await carol.chat.joinRoom('team', { owner: alice.id })
     n.log(`${n.user('alice')}  creates room "team" (owner; members ${aliceRoom.members().map(m => m.name).join(', ')}); bob and carol join it`)
     const welcome = 'Welcome to the team room.'
     await aliceRoom.sendMessage(welcome)
@@ -184,16 +181,16 @@ export async function runDemo (narrator = new Narrator()): Promise<DemoResult> {
     await carolRoom.sendMessage(hello)
     n.log(`${n.user('carol')}  sends     [team] "${hello}"`)
     await Promise.all([alice.inbox.waitFor([hello], 'alice'), bob.inbox.waitFor([hello], 'bob')])
-    await aliceRoom.removeMember(carol.node.peerId)
+    await aliceRoom.removeMember(carol.id)
     await until(() => bobRoom.epoch === aliceRoom.epoch && bobRoom.hasKey, 'bob has the new room key')
     n.log(`${n.user('alice')}  removes carol: the room moves to key epoch ${aliceRoom.epoch}, sealed to alice and bob only`)
     await until(() => carolRoom.epoch === aliceRoom.epoch, 'carol\'s node learns of the new epoch')
     const afterwards = 'Now just the two of us: Friday at eight.'
-    const storedByCarol = carol.node.stats().pipeline.stored
+    const storedByCarol = carol.chat.networkStats().pipeline.stored
     await aliceRoom.sendMessage(afterwards)
     n.log(`${n.user('alice')}  sends     [team] "${afterwards}"`)
     await bob.inbox.waitFor([afterwards], 'bob')
-    await until(() => carol.node.stats().pipeline.stored > storedByCarol, 'carol\'s node stores the message')
+    await until(() => carol.chat.networkStats().pipeline.stored > storedByCarol, 'carol\'s node stores the message')
     const roomSeenByCarolAfterRemoval = carol.inbox.messages.filter(m => m.text === afterwards).length
     n.log(`${n.user('carol')}  stores that message (her node relays it) but saw ${roomSeenByCarolAfterRemoval} of 1: she has no key for epoch ${carolRoom.epoch} (hasKey ${String(carolRoom.hasKey)})`)
 

@@ -1,14 +1,14 @@
+import { Collector } from '@pipes/test-support'
 import type { ChatMessage } from '@pipes/chat'
 
 /** The messages one user's listener received, with waits that wake on each new one. */
 export class Inbox {
-  readonly messages: Array<ChatMessage & { receivedAt: number }> = []
-  readonly #waiters = new Set<() => void>()
+  readonly #got = new Collector<ChatMessage & { receivedAt: number }>()
+  readonly messages = this.#got.items
 
   /** Records a message (use as, or inside, the chat listener). */
   add (message: ChatMessage, receivedAt: number): void {
-    this.messages.push({ ...message, receivedAt })
-    for (const wake of this.#waiters) wake()
+    this.#got.push({ ...message, receivedAt })
   }
 
   /** Whether a message with this text has arrived. */
@@ -18,21 +18,6 @@ export class Inbox {
 
   /** Resolves once every text in `texts` has arrived; rejects after `timeoutMs`. */
   async waitFor (texts: string[], who: string, timeoutMs = 10_000): Promise<void> {
-    const done = (): boolean => texts.every(t => this.has(t))
-    if (done()) return
-    await new Promise<void>((resolve, reject) => {
-      const wake = (): void => {
-        if (!done()) return
-        clearTimeout(timer)
-        this.#waiters.delete(wake)
-        resolve()
-      }
-      const timer = setTimeout(() => {
-        this.#waiters.delete(wake)
-        const missing = texts.filter(t => !this.has(t))
-        reject(new Error(`${who} did not receive ${missing.map(t => JSON.stringify(t)).join(', ')} within ${timeoutMs} ms`))
-      }, timeoutMs)
-      this.#waiters.add(wake)
-    })
+    await this.#got.waitFor(() => texts.every(t => this.has(t)), `${who} receives ${texts.map(t => JSON.stringify(t)).join(', ')}`, timeoutMs)
   }
 }

@@ -20,7 +20,8 @@ import type { ChatMessage } from './message.js'
 import type { UserKey, UserRef } from './users.js'
 import type { Identity, LocalIdentity } from '@pipes/identity'
 import type { EncryptedOptions, EncryptedPipeline, Packet, Pipeline } from '@pipes/pipeline'
-import type { Node, PlatformAPIOptions } from '@pipes/platform'
+import type { PlatformAPIOptions, PlatformNode, PlatformNodeStats } from '@pipes/platform'
+import { TypedEventTarget } from '@pipes/interface'
 
 /** The UI callback: called once per message, the user's own included. */
 export type ChatListener = (message: ChatMessage) => void
@@ -49,6 +50,14 @@ export interface ChatStats {
   malformed: number
   /** Times the UI listener threw; the chat carries on. */
   listenerErrors: number
+}
+
+/** The events a {@link Chat} dispatches (`chat.addEventListener('peer:joined', e => e.detail)`). */
+export interface ChatEvents {
+  /** A peer connected to this user's node (detail: the peer's id). */
+  'peer:joined': CustomEvent<string>
+  /** A peer is no longer connected (detail: the peer's id). */
+  'peer:left': CustomEvent<string>
 }
 
 /** Longest `pipelineName`: private and room pipelines add to it. */
@@ -88,11 +97,11 @@ export type JoinRoomOptions = { owner: Identity | UserRef } | { passphrase: stri
  * await chat.sendMessage('hello')
  * ```
  */
-export class Chat {
+export class Chat extends TypedEventTarget<ChatEvents> {
   /** The platform API over `apiPath` (tutorial: `self.api`). */
   readonly api: PlatformAPI
   /** The node, once `connectToNetwork` ran (tutorial: `self.node`). */
-  node: Node | undefined = undefined
+  node: PlatformNode | undefined = undefined
   /** The local identity, once `connectToNetwork` ran (tutorial: `self.identity`). */
   identity: LocalIdentity | undefined = undefined
   /** The chat pipeline, once `connectToNetwork` ran (tutorial: `self.pipeline`). */
@@ -107,6 +116,7 @@ export class Chat {
 
   // Tutorial: __init__
   constructor (apiPath: string, options: ChatOptions = {}) {
+    super()
     this.api = new PlatformAPI(apiPath, options.platform)
     this._persistent = options.persistent ?? true
     this._pipelineName = options.pipelineName ?? 'CHAT'
@@ -143,6 +153,8 @@ export class Chat {
       const network = await this.api.networkWithId(networkId)
       this.identity = await this.api.localIdentity()
       this.node = await network.nodeWithIdentity(this.identity)
+      this.node.addEventListener('peer:joined', this._onPeerJoined)
+      this.node.addEventListener('peer:left', this._onPeerLeft)
       this._setupPipeline()
       this._setupPrivateChat()
       await this.node.connect()
@@ -151,10 +163,56 @@ export class Chat {
     }
   }
 
+  private readonly _onPeerJoined = (e: CustomEvent<string>): void => { this.emit('peer:joined', e.detail) }
+  private readonly _onPeerLeft = (e: CustomEvent<string>): void => { this.emit('peer:left', e.detail) }
+
+  // Beyond the tutorial: what an app needs of the network, so it never reaches through `chat.node`.
+  /** Addresses other users can `dial` to reach this one (multiaddrs ending in `/p2p/<id>`); empty while offline. */
+  addresses (): string[] {
+    return this._node().addresses()
+  }
+
+  /** Ids of the peers connected now. */
+  peers (): string[] {
+    return this._node().peers()
+  }
+
+  /**
+   * Connects to another user's node: one of its `addresses()` or its id
+   * (networks without discovery, like `'local'`, need one dial).
+   * @throws `ERR_NOT_CONNECTED` while offline (after `disconnect()`)
+   */
+  async dial (address: string): Promise<void> {
+    await this._node().dial(address)
+  }
+
+  /**
+   * Goes offline: connections close, nothing is lost. Messages sent
+   * meanwhile are stored and go out on `reconnect()`.
+   */
+  async disconnect (): Promise<void> {
+    await this._node().disconnect()
+  }
+
+  /** Goes back online after `disconnect()`: missed messages arrive, stored ones go out. */
+  async reconnect (): Promise<void> {
+    await this._node().connect()
+  }
+
+  /** The node's counters: connection, peers, and the pipeline layer's (stored, undecryptable, rejects, ...). */
+  networkStats (): PlatformNodeStats {
+    return this._node().stats()
+  }
+
+  private _node (): PlatformNode {
+    if (this.node === undefined) throw new ChatNotConnectedError()
+    return this.node
+  }
+
   // Tutorial: _setupPipeline (its "Persistent Chat" section changes the one
   // createPipeline line to persistent = True; `persistent: false` keeps the first form)
   private _setupPipeline (): void {
-    const node = this.node as Node
+    const node = this.node as PlatformNode
     this.pipeline = node.pipelineNamed(this._pipelineName)
     if (this.pipeline === undefined) {
       this.pipeline = node.createPipeline({ name: this._pipelineName, persistent: this._persistent })
@@ -203,7 +261,7 @@ export class Chat {
   // `<name>.intro` pipeline tells the recipient to open its end.
   private _setupPrivateChat (): void {
     this._private = new PrivateChats({
-      node: this.node as Node,
+      node: this.node as PlatformNode,
       identity: this.identity as LocalIdentity,
       baseName: this._pipelineName,
       onPacket: this._privatePacketListener,
@@ -272,7 +330,7 @@ export class Chat {
    * Joins a room: `{ owner }` for a member-list room (messages flow once an
    * admin has added this user), `{ passphrase }` or `{ key }` for a room whose
    * members share a secret. With a wrong secret nothing is shown (what cannot
-   * be opened is dropped and counted in `chat.node.stats().pipeline.undecryptable`).
+   * be opened is dropped and counted in `chat.networkStats().pipeline.undecryptable`).
    * Resolves once the room is open (a passphrase room has derived its key:
    * scrypt, under a second).
    * @throws `ERR_INVALID_ROOM` for a bad name or options, or a name already open as another kind of room
@@ -317,7 +375,7 @@ export class Chat {
 
   private async _openRoom (name: string, encrypted: EncryptedOptions): Promise<Room> {
     if (typeof name !== 'string' || !ROOM_NAME.test(name)) throw new InvalidRoomError(`room names are 1 to 64 letters, digits and . _ - : # @ + =, got ${describeInput(name)}`)
-    const node = this.node as Node
+    const node = this.node as PlatformNode
     let pipeline: EncryptedPipeline
     try {
       pipeline = node.createPipeline({ name: `${this._pipelineName}.room.${name}`, encrypted })
@@ -352,15 +410,19 @@ export class Chat {
   }
 
   // Beyond the tutorial ("History and Search" is left open there): what the store holds.
-  /** The stored messages of a persistent chat (per-author order), e.g. after a restart. */
-  async history (): Promise<ChatMessage[]> {
+  /**
+   * The stored messages of a persistent chat (per-author order), e.g. after a
+   * restart, read from the store as they are iterated (`for await (const m of
+   * chat.history())`), like `Pipeline.history()`: a long history is never held
+   * in memory at once. Malformed payloads are skipped.
+   * @throws `ERR_CHAT_NOT_CONNECTED` (when iterated) before `connectToNetwork`
+   */
+  async * history (): AsyncIterable<ChatMessage> {
     if (this.pipeline === undefined) throw new ChatNotConnectedError()
-    const out: ChatMessage[] = []
     for await (const packet of this.pipeline.history()) {
       const message = decodeMessage(packet)
-      if (message !== undefined) out.push(message)
+      if (message !== undefined) yield message
     }
-    return out
   }
 
   /** Counters: sent, received, malformed (dropped) and listener errors. */
@@ -373,6 +435,8 @@ export class Chat {
     this.pipeline?.removePacketListener(this._packetListener)
     this._private?.close()
     for (const room of this._rooms.values()) room.close()
+    this.node?.removeEventListener('peer:joined', this._onPeerJoined)
+    this.node?.removeEventListener('peer:left', this._onPeerLeft)
     await this.api.close()
     this.node = undefined
     this.pipeline = undefined

@@ -22,7 +22,7 @@ export class AlreadyConnectedError extends PipesError {
 export class ChatNotConnectedError extends PipesError {
   static override name = 'ChatNotConnectedError'
   constructor () {
-    super('ERR_CHAT_NOT_CONNECTED', 'Not connected: call await chat.connectToNetwork(networkId) before sendMessage().')
+    super('ERR_CHAT_NOT_CONNECTED', 'Not connected: call await chat.connectToNetwork(networkId) first (sendMessage, rooms, dial and the other network calls need it).')
   }
 }
 

@@ -22,7 +22,7 @@
  * ```
  */
 export { Chat, MAX_PIPELINE_NAME_LENGTH } from './chat.js'
-export type { ChatListener, ChatOptions, ChatStats, CreateRoomOptions, JoinRoomOptions } from './chat.js'
+export type { ChatEvents, ChatListener, ChatOptions, ChatStats, CreateRoomOptions, JoinRoomOptions } from './chat.js'
 export { Room, ROOM_NAME } from './room.js'
 export { decodeMessage, encodeMessage, MAX_MESSAGE_LENGTH } from './message.js'
 export type { ChatMessage, ChatPayload, MessageMarks } from './message.js'

@@ -8,11 +8,11 @@ import { encodeIntroduction, openIntroduction } from './introduction.js'
 import type { UserKey } from './users.js'
 import type { LocalIdentity } from '@pipes/identity'
 import type { Packet, Pipeline, PointToPointPipeline } from '@pipes/pipeline'
-import type { Node } from '@pipes/platform'
+import type { PlatformNode } from '@pipes/platform'
 
 /** What {@link PrivateChats} needs from its chat. */
 export interface PrivateChatsInit {
-  node: Node
+  node: PlatformNode
   identity: LocalIdentity
   /** The chat's pipeline name, the prefix of every private pipeline's. */
   baseName: string

@@ -3,7 +3,7 @@ import { PlatformAPI } from '@pipes/platform'
 import { MAX_MESSAGE_LENGTH, decodeMessage } from '../src/index.js'
 import { FAST, Inbox, Scratch, link } from './helpers.js'
 import type { Chat } from '../src/index.js'
-import type { Node } from '@pipes/platform'
+import type { PlatformNode } from '@pipes/platform'
 import type { Packet } from '@pipes/pipeline'
 
 const scratch = new Scratch()
@@ -65,11 +65,10 @@ describe('Chat', () => {
     const api = new PlatformAPI(await scratch.dir(), FAST.platform)
     apis.push(api)
     const mallory = await api.addIdentity('mallory')
-    const node: Node = await (await api.networkWithId('local')).nodeWithIdentity(mallory)
+    const node: PlatformNode = await (await api.networkWithId('local')).nodeWithIdentity(mallory)
     const pipeline = node.createPipeline({ name: 'CHAT', persistent: true })
     await node.connect()
-    const bobNode = bob.chat.node as Node
-    await node.dial(bobNode.addresses()[0] as string)
+    await node.dial(bob.chat.addresses()[0] as string)
 
     const bad = ['not json', '[1,2]', 'null', '{"text": 5, "timestamp": 1}', '{"text": "no time"}', '{"text": "x", "timestamp": "soon"}']
     for (const b of bad) await pipeline.putPacket(bytes(b))

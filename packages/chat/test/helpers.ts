@@ -1,90 +1,53 @@
-import { mkdtemp, rm } from 'node:fs/promises'
-import { tmpdir } from 'node:os'
 import { join } from 'node:path'
+import { Collector, Scratch as BaseScratch, waitForEvent } from '@pipes/test-support'
 import { Chat } from '../src/index.js'
 import type { ChatMessage, ChatOptions } from '../src/index.js'
-import type { Node } from '@pipes/platform'
+import type { LocalIdentity } from '@pipes/identity'
+import type { PlatformNode } from '@pipes/platform'
 
 /** Options that make tests quicker: short gossipsub heartbeat and re-sync interval. */
 export const FAST: ChatOptions = { platform: { transport: { heartbeatMs: 100 }, syncIntervalMs: 1000 } }
 
 /** Temp dirs and chats made by a test; `cleanup()` closes and removes them (call it in afterEach). */
-export class Scratch {
-  readonly #dirs: string[] = []
-  readonly #chats: Chat[] = []
+export class Scratch extends BaseScratch {
+  constructor () { super('pipes-chat-') }
 
-  async dir (): Promise<string> {
-    const dir = await mkdtemp(join(tmpdir(), 'pipes-chat-'))
-    this.#dirs.push(dir)
-    return dir
-  }
-
+  /** A chat on `apiPath` with the quick test timings, closed by `cleanup()`. */
   chat (apiPath: string, options: ChatOptions = {}): Chat {
-    const chat = new Chat(apiPath, { ...FAST, ...options })
-    this.#chats.push(chat)
-    return chat
-  }
-
-  async cleanup (): Promise<void> {
-    await Promise.allSettled(this.#chats.splice(0).map(async c => { await c.close() }))
-    await Promise.all(this.#dirs.splice(0).map(async d => { await rm(d, { recursive: true, force: true }) }))
+    return this.track(new Chat(apiPath, { ...FAST, ...options }))
   }
 }
 
 /** A UI listener that records messages and lets a test wait for them, event-driven. */
 export class Inbox {
-  readonly messages: ChatMessage[] = []
-  readonly #wakers = new Set<() => void>()
-
-  listener = (m: ChatMessage): void => {
-    this.messages.push(m)
-    for (const wake of this.#wakers) wake()
-  }
+  readonly #got = new Collector<ChatMessage>()
+  readonly messages: ChatMessage[] = this.#got.items
+  listener = this.#got.push
 
   texts (): string[] {
     return this.messages.map(m => m.text)
   }
 
   async waitFor (texts: string[], who: string, timeoutMs = 15_000): Promise<void> {
-    const done = (): boolean => texts.every(t => this.texts().includes(t))
-    if (done()) return
-    await new Promise<void>((resolve, reject) => {
-      const wake = (): void => {
-        if (!done()) return
-        clearTimeout(timer)
-        this.#wakers.delete(wake)
-        resolve()
-      }
-      const timer = setTimeout(() => {
-        this.#wakers.delete(wake)
-        reject(new Error(`${who} lacks ${JSON.stringify(texts.filter(t => !this.texts().includes(t)))} after ${timeoutMs} ms`))
-      }, timeoutMs)
-      this.#wakers.add(wake)
-    })
+    await this.#got.waitFor(() => texts.every(t => this.texts().includes(t)), `${who} receives ${JSON.stringify(texts)}`, timeoutMs)
   }
 }
 
-/** Dials `to` from `from` and waits until `to` sees the connection. */
+/** Every item of an async iterable (such as `chat.history()`), in order. */
+export async function collect<T> (items: AsyncIterable<T>): Promise<T[]> {
+  const out: T[] = []
+  for await (const item of items) out.push(item)
+  return out
+}
+
+/** Dials `to` from `from` and waits until `to` sees the connection (through the chat's own network calls). */
 export async function link (from: Chat, to: Chat, timeoutMs = 15_000): Promise<void> {
-  const a = from.node as Node
-  const b = to.node as Node
-  const addr = b.addresses()[0]
+  const fromId = (from.identity as LocalIdentity).id
+  const addr = to.addresses()[0]
   if (addr === undefined) throw new Error('the node to dial has no address')
-  if (b.peers().includes(a.peerId)) return
-  const joined = new Promise<void>((resolve, reject) => {
-    const onJoin = (e: CustomEvent<string>): void => {
-      if (e.detail !== a.peerId) return
-      clearTimeout(timer)
-      b.removeEventListener('peer:joined', onJoin)
-      resolve()
-    }
-    const timer = setTimeout(() => {
-      b.removeEventListener('peer:joined', onJoin)
-      reject(new Error('peer did not join in time'))
-    }, timeoutMs)
-    b.addEventListener('peer:joined', onJoin)
-  })
-  await a.dial(addr)
+  if (to.peers().includes(fromId)) return
+  const joined = waitForEvent<CustomEvent<string>>(to, 'peer:joined', { filter: e => e.detail === fromId, timeout: timeoutMs, message: 'peer joins' })
+  await from.dial(addr)
   await joined
 }
 
@@ -94,7 +57,7 @@ export interface User {
   dir: string
   chat: Chat
   inbox: Inbox
-  node: Node
+  node: PlatformNode
   id: string
 }
 
@@ -111,7 +74,7 @@ export async function startUser (
     checker?.delivered({ node: name, author: m.senderId, id: m.id, seq: m.seq })
   })
   await chat.connectToNetwork('local')
-  const node = chat.node as Node
+  const node = chat.node as PlatformNode
   return { name, dir, chat, inbox, node, id: node.peerId }
 }
 

@@ -10,7 +10,7 @@ import { FAST, Scratch, link, startUser, storeBytes } from './helpers.js'
 import type { ChatMessage } from '../src/index.js'
 import type { User } from './helpers.js'
 import type { LocalIdentity } from '@pipes/identity'
-import type { Node } from '@pipes/platform'
+import type { PlatformNode } from '@pipes/platform'
 
 const scratch = new Scratch()
 const apis: PlatformAPI[] = []
@@ -22,7 +22,7 @@ afterEach(async () => {
 const identity = (u: User): LocalIdentity => u.chat.identity as LocalIdentity
 
 /** The conversation pipeline of `u` with `peer`, on u's node. */
-function conversation (u: User, peer: User): ReturnType<Node['pipelineNamed']> {
+function conversation (u: User, peer: User): ReturnType<PlatformNode['pipelineNamed']> {
   return u.node.pipelineNamed(privatePipelineName('CHAT', identity(u).publicKey, identity(peer).publicKey))
 }
 
@@ -35,7 +35,7 @@ async function heldBy (u: User, pipeline: string, id: string, holder: User): Pro
 /** Ids of `u`'s own introductions (packets on CHAT.intro). */
 async function ownIntroductions (u: User): Promise<string[]> {
   const ids: string[] = []
-  for await (const p of (u.node.pipelineNamed('CHAT.intro') as NonNullable<ReturnType<Node['pipelineNamed']>>).history()) {
+  for await (const p of (u.node.pipelineNamed('CHAT.intro') as NonNullable<ReturnType<PlatformNode['pipelineNamed']>>).history()) {
     if (p.sender.id === u.id) ids.push(p.id)
   }
   return ids

@@ -2,7 +2,7 @@ import { execFile } from 'node:child_process'
 import { fileURLToPath } from 'node:url'
 import { promisify } from 'node:util'
 import { afterEach, describe, expect, it } from 'vitest'
-import { Inbox, Scratch, link } from './helpers.js'
+import { Inbox, Scratch, collect, link } from './helpers.js'
 
 const execFileAsync = promisify(execFile)
 const scratch = new Scratch()
@@ -43,13 +43,13 @@ describe('Chat restart', () => {
     await again.connectToNetwork('team')
     expect(again.identity?.id).toBe(aliceId)
     expect(again.identity?.name).toBe('alice')
-    const history = (await again.history()).map(m => m.text)
+    const history = (await collect(again.history())).map(m => m.text)
     expect(history).toEqual(expect.arrayContaining(['before the restart', 'bob says hi']))
 
     await link(again, bob)
     await inbox.waitFor(['while alice was stopped'], 'alice after restart')
     expect(inbox.texts()).not.toContain('before the restart') // history is not replayed as new
-    const after = (await again.history()).map(m => m.text)
+    const after = (await collect(again.history())).map(m => m.text)
     expect(after.filter(t => t === 'before the restart')).toHaveLength(1)
     expect(after).toContain('while alice was stopped')
   })

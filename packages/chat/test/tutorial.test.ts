@@ -68,7 +68,7 @@ describe('the chat tutorial, three users', () => {
     }
 
     // Persistent Chat: bob goes offline; alice and carol keep writing, and so does bob.
-    await bob.chat.node?.disconnect()
+    await bob.chat.disconnect()
     await send(alice, 'alice while bob is offline')
     await send(carol, 'carol while bob is offline')
     await send(bob, 'bob writing offline')
@@ -77,7 +77,7 @@ describe('the chat tutorial, three users', () => {
     expect(alice.inbox.texts()).not.toContain('bob writing offline')
 
     // bob comes back: he gets what he missed, and the others get what he wrote offline.
-    await bob.chat.node?.connect()
+    await bob.chat.reconnect()
     await link(bob.chat, alice.chat)
     await bob.inbox.waitFor(['alice while bob is offline', 'carol while bob is offline'], 'bob')
     await Promise.all([alice, carol].map(u => u.inbox.waitFor(['bob writing offline'], u.name)))
@@ -107,9 +107,9 @@ describe('the chat tutorial, three users', () => {
     const bobInbox = new Inbox()
     bobChat.setListener(bobInbox.listener)
     await bobChat.connectToNetwork('local')
-    await bobChat.node?.disconnect()
+    await bobChat.disconnect()
     await bobChat.sendMessage('queued before bob ever met anyone')
-    await bobChat.node?.connect()
+    await bobChat.reconnect()
     await link(bobChat, alice.chat)
     await alice.inbox.waitFor(['queued before bob ever met anyone'], 'alice')
     expect(alice.inbox.messages.find(m => m.text === 'queued before bob ever met anyone')?.sender).toBe('bob')

@@ -31,9 +31,12 @@ export function assertBytes (value: unknown, what: string, length?: number): ass
 export function bytesToHex (bytes: Uint8Array): string {
   assertBytes(bytes, 'bytesToHex(bytes)')
   let out = ''
-  for (let i = 0; i < bytes.length; i++) out += (bytes[i] as number).toString(16).padStart(2, '0')
+  for (let i = 0; i < bytes.length; i++) out += HEX_OF[bytes[i] as number] as string
   return out
 }
+
+// a table, not toString(16) per byte: entry ids are hexed on the hot path of every put and receipt
+const HEX_OF: readonly string[] = Array.from({ length: 256 }, (_, i) => i.toString(16).padStart(2, '0'))
 
 const HEX = /^(?:[0-9a-fA-F]{2})*$/
 

@@ -54,9 +54,9 @@ export {
   DEFAULT_SCRYPT,
   type ExportKeyFileOptions,
   type ImportKeyFileOptions,
-  type KeyFileJSON,
-  type ScryptParams
+  type KeyFileJSON
 } from './key-file.js'
+export { scryptCostProblem, scryptKey, type ScryptParams } from './scrypt.js'
 
 export { aeadSeal, aeadOpen, AEAD_KEY_BYTES, AEAD_NONCE_BYTES, AEAD_TAG_BYTES, AEAD_OVERHEAD_BYTES } from './aead.js'
 export { sha256, sha512, hkdf, type HkdfOptions } from './hashes.js'

@@ -104,4 +104,5 @@ export async function loadKeyFile (path: string, opts?: ImportKeyFileOptions): P
   return importKeyFile(text, opts)
 }
 
-export type { ExportKeyFileOptions, ImportKeyFileOptions, ScryptParams } from './key-file.js'
+export type { ExportKeyFileOptions, ImportKeyFileOptions } from './key-file.js'
+export type { ScryptParams } from './scrypt.js'

@@ -1,25 +1,15 @@
-import { scryptAsync } from '@noble/hashes/scrypt.js'
 import { aeadOpen, aeadSeal } from './aead.js'
 import { bytesToHex, concatBytes, describe, equalBytes, hexToBytes, randomBytes, utf8Encode } from './bytes.js'
 import { PipesError } from '@pipes/interface'
 import { DecryptionFailedError, InvalidInputError, KeyFileCorruptError, PassphraseRequiredError, WrongPassphraseError } from './errors.js'
 import { assertLocalIdentity, localIdentityFromSecretKey, type LocalIdentity } from './identity.js'
+import { scryptCostProblem, scryptKey, type ScryptParams } from './scrypt.js'
 
 /** Version written in every key file; files of other versions are refused. */
 export const KEY_FILE_VERSION = 1
 const KIND = 'pipes-identity-key'
 const AAD_DOMAIN = 'pipes/identity/key-file/v1'
 const SALT_BYTES = 16
-
-/** scrypt cost parameters (RFC 7914). */
-export interface ScryptParams {
-  /** CPU/memory cost, a power of two from 2^14 to 2^20. */
-  N: number
-  /** Block size, 1 to 32. */
-  r: number
-  /** Parallelism, 1 to 16. */
-  p: number
-}
 
 /**
  * Default scrypt cost for sealed key files: N = 2^17, r = 8, p = 1 (128 MiB,
@@ -64,15 +54,6 @@ export interface KeyFileJSON {
   }
 }
 
-function scryptProblem (N: unknown, r: unknown, p: unknown): string | undefined {
-  if (typeof N !== 'number' || !Number.isSafeInteger(N) || N < 2 ** 14 || N > 2 ** 20 || (N & (N - 1)) !== 0) return `N must be a power of two from 2^14 to 2^20, got ${String(N)}`
-  if (typeof r !== 'number' || !Number.isSafeInteger(r) || r < 1 || r > 32) return `r must be an integer from 1 to 32, got ${String(r)}`
-  if (typeof p !== 'number' || !Number.isSafeInteger(p) || p < 1 || p > 16) return `p must be an integer from 1 to 16, got ${String(p)}`
-  if (N * r > 2 ** 21) return 'N * r must be at most 2^21 (256 MiB of memory)'
-  if (N * r * p > 2 ** 22) return 'N * r * p must be at most 2^22 (about four times the default work)'
-  return undefined
-}
-
 function checkPassphrase (passphrase: unknown, what: string): string {
   if (typeof passphrase !== 'string' || passphrase.length === 0) {
     throw new InvalidInputError(`${what} must be a non-empty string, got ${describe(passphrase)}`)
@@ -84,10 +65,6 @@ function checkOptions (opts: unknown, what: string): Record<string, unknown> {
   if (opts === undefined) return {}
   if (opts === null || typeof opts !== 'object' || Array.isArray(opts)) throw new InvalidInputError(`${what} options must be an object, got ${describe(opts)}`)
   return opts as Record<string, unknown>
-}
-
-async function deriveKey (passphrase: string, salt: Uint8Array, { N, r, p }: ScryptParams): Promise<Uint8Array> {
-  return scryptAsync(utf8Encode(passphrase), salt, { N, r, p, dkLen: 32, maxmem: 128 * N * r * p + 128 * r * (p + 1) + 1024 * 1024 })
 }
 
 const aadFor = (publicKey: Uint8Array): Uint8Array => concatBytes(utf8Encode(AAD_DOMAIN), publicKey)
@@ -118,10 +95,10 @@ export async function exportKeyFile (identity: LocalIdentity, opts?: ExportKeyFi
     const passphrase = checkPassphrase(options.passphrase, 'exportKeyFile opts.passphrase')
     const custom = checkOptions(options.scrypt, 'exportKeyFile opts.scrypt')
     const params: ScryptParams = { ...DEFAULT_SCRYPT, ...custom } as ScryptParams
-    const problem = scryptProblem(params.N, params.r, params.p)
+    const problem = scryptCostProblem(params.N, params.r, params.p)
     if (problem !== undefined) throw new InvalidInputError(`exportKeyFile opts.scrypt: ${problem}`)
     const salt = randomBytes(SALT_BYTES)
-    const key = await deriveKey(passphrase, salt, params)
+    const key = await scryptKey(passphrase, salt, params)
     file.sealed = {
       kdf: 'scrypt',
       N: params.N,
@@ -155,14 +132,14 @@ async function unseal (sealedField: unknown, passphraseOpt: unknown, publicKey: 
   if (sealedField === null || typeof sealedField !== 'object' || Array.isArray(sealedField)) throw corrupt('"sealed" must be an object')
   const sealed = sealedField as Record<string, unknown>
   if (sealed.kdf !== 'scrypt' || sealed.cipher !== 'xchacha20-poly1305') throw corrupt('"sealed" names an unknown kdf or cipher')
-  const problem = scryptProblem(sealed.N, sealed.r, sealed.p)
+  const problem = scryptCostProblem(sealed.N, sealed.r, sealed.p)
   if (problem !== undefined) throw corrupt(`scrypt parameters out of the accepted range (${problem})`)
   const salt = hexOf(sealed, 'salt')
   if (salt.length < 16 || salt.length > 64) throw corrupt('"salt" must be 16 to 64 bytes')
   const box = hexOf(sealed, 'box', 24 + 32 + 16)
   if (passphraseOpt === undefined) throw new PassphraseRequiredError('this key file is sealed with a passphrase; pass { passphrase }')
   const passphrase = checkPassphrase(passphraseOpt, 'importKeyFile opts.passphrase')
-  const key = await deriveKey(passphrase, salt, { N: sealed.N as number, r: sealed.r as number, p: sealed.p as number })
+  const key = await scryptKey(passphrase, salt, { N: sealed.N as number, r: sealed.r as number, p: sealed.p as number })
   try {
     return aeadOpen(key, box, aadFor(publicKey))
   } catch (err) {

@@ -1,5 +1,5 @@
 import { bytesToHex, concatBytes, hexToBytes } from './bytes.js'
-import { Lru } from './lru.js'
+import { Lru } from '@pipes/interface'
 
 // WebCrypto Ed25519 ("Ed25519" in Node 20+, Chrome 137+, Firefox 129+, Safari 17+).
 // Support is detected once, lazily, by verifying RFC 8032 test 1 and a tampered

@@ -1,37 +1,9 @@
-/** Small byte helpers used across the package (kept local: no dependency for these few). */
-
-const HEX: string[] = Array.from({ length: 256 }, (_, i) => i.toString(16).padStart(2, '0'))
-
-/** Lowercase hex of `bytes`. */
-export function toHex (bytes: Uint8Array): string {
-  let out = ''
-  for (let i = 0; i < bytes.length; i++) out += HEX[bytes[i] as number] as string
-  return out
-}
-
-/** Whether two byte arrays hold the same bytes. */
-export function sameBytes (a: Uint8Array, b: Uint8Array): boolean {
-  if (a.length !== b.length) return false
-  for (let i = 0; i < a.length; i++) if (a[i] !== b[i]) return false
-  return true
-}
-
-/** One array holding every part in order. */
-export function concat (...parts: Uint8Array[]): Uint8Array {
-  let total = 0
-  for (const p of parts) total += p.length
-  const out = new Uint8Array(total)
-  let at = 0
-  for (const p of parts) { out.set(p, at); at += p.length }
-  return out
-}
-
-const encoder = new TextEncoder()
-
-/** UTF-8 bytes of a string. */
-export function utf8 (text: string): Uint8Array {
-  return encoder.encode(text)
-}
+/**
+ * The byte helpers of the package: hex, comparison, concatenation and UTF-8
+ * are `@pipes/identity`'s (one implementation in the tree), under the short
+ * names the pipeline code uses; the two below are the pipeline's own.
+ */
+export { bytesToHex as toHex, concatBytes as concat, equalBytes as sameBytes, utf8Encode as utf8 } from '@pipes/identity'
 
 /** The same bytes typed for the generated protobuf code (which wants a plain ArrayBuffer behind them). */
 export function pb (bytes: Uint8Array): Uint8Array<ArrayBuffer> {

@@ -84,7 +84,7 @@ export function rememberEntryId (wire: Uint8Array, id: Uint8Array): void {
  * The gossipsub message id of a published entry: its entry id, so that
  * gossipsub's duplicate cache and the store agree on what "the same entry"
  * is. Bytes that are not an entry get sha256 of the whole (they are rejected
- * by validation anyway). Pass it to `createTransport({ messageId })`.
+ * by validation anyway). `createPipesNode` sets it as its transport's message id.
  */
 export function entryMessageId (data: Uint8Array): Uint8Array {
   const known = knownIds.get(data)

@@ -1,14 +1,19 @@
-/** A bounded map of recent ids: the oldest is forgotten when a new one would pass the bound. */
+import { Lru } from '@pipes/interface'
+
+/**
+ * A bounded set of recent ids (with a value each): the oldest added is
+ * forgotten when a new one would pass the bound. Lookups do not refresh an
+ * id, and adding a known id keeps its first value and age.
+ */
 export class IdCache<V = true> {
-  readonly #ids = new Map<string, V>()
-  readonly #max: number
+  readonly #ids: Lru<string, V>
 
   constructor (max: number) {
-    this.#max = max
+    this.#ids = new Lru(max)
   }
 
   get (id: string): V | undefined {
-    return this.#ids.get(id)
+    return this.#ids.peek(id)
   }
 
   has (id: string): boolean {
@@ -16,11 +21,6 @@ export class IdCache<V = true> {
   }
 
   add (id: string, value: V): void {
-    if (this.#ids.has(id)) return
-    this.#ids.set(id, value)
-    if (this.#ids.size > this.#max) {
-      const oldest = this.#ids.keys().next().value
-      if (oldest !== undefined) this.#ids.delete(oldest)
-    }
+    if (!this.#ids.has(id)) this.#ids.set(id, value)
   }
 }

@@ -1,4 +1,5 @@
 import { identityFromParts } from '@pipes/identity'
+import { Lru } from '@pipes/interface'
 import { toHex } from './bytes.js'
 import type { Identity } from '@pipes/identity'
 
@@ -8,11 +9,10 @@ import type { Identity } from '@pipes/identity'
  * (least recently used entries go first).
  */
 export class IdentityCache {
-  readonly #max: number
-  readonly #map = new Map<string, Promise<Identity | undefined>>()
+  readonly #map: Lru<string, Promise<Identity | undefined>>
 
   constructor (max = 4096) {
-    this.#max = max
+    this.#map = new Lru(max)
   }
 
   /** Puts an identity we already trust (our own). */
@@ -24,17 +24,9 @@ export class IdentityCache {
   async get (author: Uint8Array, name: string, nameSignature: Uint8Array): Promise<Identity | undefined> {
     const key = this.#key(author, name, nameSignature)
     let found = this.#map.get(key)
-    if (found !== undefined) {
-      this.#map.delete(key)
-      this.#map.set(key, found)
-      return await found
-    }
+    if (found !== undefined) return await found
     found = identityFromParts(author, name, nameSignature).catch(() => undefined)
     this.#map.set(key, found)
-    if (this.#map.size > this.#max) {
-      const oldest = this.#map.keys().next().value
-      if (oldest !== undefined) this.#map.delete(oldest)
-    }
     const identity = await found
     if (identity === undefined) this.#map.delete(key)
     return identity

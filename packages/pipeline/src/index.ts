@@ -12,11 +12,11 @@
  * ```ts
  * import { generateIdentity } from '@pipes/identity'
  * import { createTransport } from '@pipes/transport'
- * import { createPipesNode, entryMessageId } from '@pipes/pipeline'
+ * import { createPipesNode } from '@pipes/pipeline'
  * import { MemoryDatastore } from 'datastore-core'
  *
  * const identity = generateIdentity('alice')
- * const transport = await createTransport({ identity, network: { id: 'demo', listen: ['/ip4/127.0.0.1/tcp/0'] }, messageId: entryMessageId })
+ * const transport = await createTransport({ identity, network: { id: 'demo', listen: ['/ip4/127.0.0.1/tcp/0'] } })
  * const node = createPipesNode({ identity, transport, datastore: new MemoryDatastore() })
  * await node.start()
  * const chat = node.createPipeline({ name: 'CHAT', persistent: true })

@@ -1,6 +1,7 @@
 import { peerIdFromPublicKey as peerIdFromKey } from '@pipes/identity'
 import { protocolFor } from '@pipes/transport'
 import { InvalidPipelineArgumentError, InvalidPipelineNameError, InvalidSecureOptionError, NodeStoppedError, PipelineExistsError } from './errors.js'
+import { entryMessageId } from './entry-codec.js'
 import { GroupCommitter } from './group-commit.js'
 import { HybridClock } from './hlc.js'
 import { IdentityCache } from './identity-cache.js'
@@ -48,7 +49,7 @@ const RESERVED_PREFIX = 'pipes:'
 export interface PipesNodeInit {
   /** The identity this node puts packets as; the transport must run as the same identity. */
   identity: LocalIdentity
-  /** The network this node is on (built with `createTransport({ messageId: entryMessageId })`). Started or not: the node works offline. */
+  /** The network this node is on (from `createTransport`; the node sets its gossipsub message id to the entry id). Started or not: the node works offline. */
   transport: Transport
   /**
    * Where persistent pipelines keep their logs: an opened datastore-level
@@ -339,5 +340,8 @@ function positive (value: unknown, fallback: number, what: string): number {
  * @throws {@link InvalidPipelineArgumentError} when an argument has the wrong type or range
  */
 export function createPipesNode (init: PipesNodeInit): PipesNode {
-  return new Node(init)
+  const node = new Node(init)
+  // gossipsub must name a message by its entry id (dedup, receipts): set where the node is built, so no caller can forget it
+  init.transport.useMessageId(entryMessageId)
+  return node
 }

@@ -4,7 +4,7 @@ import { TEST_TRANSPORT_OPTIONS } from '@pipes/testkit'
 import { MountDatastore } from 'datastore-core'
 import { Key } from 'interface-datastore'
 import { afterEach, describe, expect, it } from 'vitest'
-import { createPipesNode, datastoreDurableStore, durableStoreOf, entryMessageId, levelDurableStore } from '../src/index.js'
+import { createPipesNode, datastoreDurableStore, durableStoreOf, levelDurableStore } from '../src/index.js'
 import { dec, enc, levelStore, networkId, removeDir } from './helpers.js'
 import type { DurableStore, KvOp, PipesNode } from '../src/index.js'
 import type { LocalIdentity } from '@pipes/identity'
@@ -38,7 +38,7 @@ describe('the storage seam (DurableStore)', () => {
   afterEach(async () => { for (const fn of cleanup.splice(0).reverse()) await fn() })
 
   async function nodeOn (store: DurableStore, identity: LocalIdentity): Promise<{ node: PipesNode, transport: Transport }> {
-    const transport = await createTransport({ identity, network: { id: networkId('seam'), listen: [] }, messageId: entryMessageId, options: TEST_TRANSPORT_OPTIONS, start: false })
+    const transport = await createTransport({ identity, network: { id: networkId('seam'), listen: [] }, options: TEST_TRANSPORT_OPTIONS, start: false })
     const node = createPipesNode({ identity, transport, store })
     cleanup.push(async () => { await node.stop(); await transport.stop() })
     return { node, transport }
@@ -77,7 +77,7 @@ describe('the storage seam (DurableStore)', () => {
 
   it('createPipesNode wants exactly one of datastore and store', async () => {
     const identity = generateIdentity('both')
-    const transport = await createTransport({ identity, network: { id: networkId('seam'), listen: [] }, messageId: entryMessageId, options: TEST_TRANSPORT_OPTIONS, start: false })
+    const transport = await createTransport({ identity, network: { id: networkId('seam'), listen: [] }, options: TEST_TRANSPORT_OPTIONS, start: false })
     cleanup.push(async () => { await transport.stop() })
     expect(() => createPipesNode({ identity, transport } as never)).toThrow(expect.objectContaining({ code: 'ERR_INVALID_ARGUMENT' }))
   })

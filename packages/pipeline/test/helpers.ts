@@ -6,7 +6,7 @@ import { createTransport } from '@pipes/transport'
 import { TEST_TRANSPORT_OPTIONS, waitFor } from '@pipes/testkit'
 import { MemoryDatastore } from 'datastore-core'
 import { LevelDatastore } from 'datastore-level'
-import { createPipesNode, entryMessageId } from '../src/index.js'
+import { createPipesNode } from '../src/index.js'
 import type { LocalIdentity } from '@pipes/identity'
 import type { Transport } from '@pipes/transport'
 import type { Datastore } from 'interface-datastore'
@@ -50,7 +50,6 @@ export async function startNode (opts: TestNodeOptions): Promise<TestNode> {
   const transport = await createTransport({
     identity,
     network: { id: opts.network, listen: [listen] },
-    messageId: entryMessageId,
     options: TEST_TRANSPORT_OPTIONS,
     start: opts.online !== false
   })

@@ -1,4 +1,4 @@
-import type { Node } from './node.js'
+import type { PlatformNode } from './platform-node.js'
 import type { LocalIdentity } from '@pipes/identity'
 import type { NetworkConfig } from '@pipes/transport'
 
@@ -11,10 +11,10 @@ export class Network {
   readonly id: string
   /** A copy of the network's config. */
   readonly config: Readonly<NetworkConfig>
-  readonly #makeNode: (identity: LocalIdentity) => Promise<Node>
+  readonly #makeNode: (identity: LocalIdentity) => Promise<PlatformNode>
 
   /** @internal Use `api.networkWithId(id)`. */
-  constructor (config: NetworkConfig, makeNode: (config: NetworkConfig, identity: LocalIdentity) => Promise<Node>) {
+  constructor (config: NetworkConfig, makeNode: (config: NetworkConfig, identity: LocalIdentity) => Promise<PlatformNode>) {
     this.id = config.id
     this.config = Object.freeze(structuredClone(config))
     this.#makeNode = (identity) => makeNode(config, identity)
@@ -23,10 +23,10 @@ export class Network {
   /**
    * The node of `identity` on this network, created on first use with its
    * store under `<apiPath>/nodes/<networkId>/<peerId>/`. Asking again returns
-   * the same `Node` until `api.close()`. The node is not connected yet: create
+   * the same `PlatformNode` until `api.close()`. The node is not connected yet: create
    * pipelines, then `await node.connect()`.
    */
-  async nodeWithIdentity (identity: LocalIdentity): Promise<Node> {
+  async nodeWithIdentity (identity: LocalIdentity): Promise<PlatformNode> {
     return this.#makeNode(identity)
   }
 }

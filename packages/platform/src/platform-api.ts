@@ -5,7 +5,7 @@ import {
 } from './errors.js'
 import { Network } from './network.js'
 import { LOCAL_NETWORK, LOCAL_NETWORK_ID, normalizeNetworkConfig } from './network-config.js'
-import { Node } from './node.js'
+import { PlatformNode } from './platform-node.js'
 import type { PlatformStorage } from './storage.js'
 import type { LocalIdentity } from '@pipes/identity'
 import type { NetworkConfig, createTransport } from '@pipes/transport'
@@ -56,7 +56,7 @@ export class PlatformAPI {
   #closed = false
   #identity: LocalIdentity | undefined
   #networks: Map<string, NetworkConfig> | undefined
-  readonly #nodes = new Map<string, Promise<Node>>()
+  readonly #nodes = new Map<string, Promise<PlatformNode>>()
   #queue: Promise<unknown> = Promise.resolve()
 
   constructor (apiPath: string, options: PlatformAPIOptions = {}) {
@@ -209,7 +209,7 @@ export class PlatformAPI {
    */
   async removeNetwork (id: string): Promise<void> {
     if (id === LOCAL_NETWORK_ID) throw new NetworkExistsError(id, true)
-    const closing: Array<Promise<Node>> = []
+    const closing: Array<Promise<PlatformNode>> = []
     await this.#use(async storage => {
       const networks = this.#networks as Map<string, NetworkConfig>
       if (!networks.has(id)) throw new UnknownNetworkError(String(id), [...networks.keys()])
@@ -228,7 +228,7 @@ export class PlatformAPI {
     return new Network(config, async (cfg, identity) => this.#nodeFor(cfg, identity))
   }
 
-  async #nodeFor (config: NetworkConfig, identity: LocalIdentity): Promise<Node> {
+  async #nodeFor (config: NetworkConfig, identity: LocalIdentity): Promise<PlatformNode> {
     if (this.#closed) throw new ClosedError('This PlatformAPI')
     const key = `${config.id}/${identity.id}`
     let node = this.#nodes.get(key)
@@ -236,7 +236,7 @@ export class PlatformAPI {
       node = this.#use(async storage => {
         // libp2p and the pipelines are loaded with the first node: managing
         // identities and networks does not pay for them.
-        const [{ createTransport }, { createPipesNode, entryMessageId }] = await Promise.all([
+        const [{ createTransport }, { createPipesNode }] = await Promise.all([
           import('@pipes/transport'),
           import('@pipes/pipeline')
         ])
@@ -246,7 +246,6 @@ export class PlatformAPI {
           const transport = await createTransport({
             identity,
             network: config,
-            messageId: entryMessageId,
             start: false,
             ...(this.#options.transport === undefined ? {} : { options: this.#options.transport })
           })
@@ -259,7 +258,7 @@ export class PlatformAPI {
             restored,
             ...(this.#options.syncIntervalMs === undefined ? {} : { syncIntervalMs: this.#options.syncIntervalMs })
           })
-          return new Node({ network: config, identity, transport, pipes, store, onClose: () => { this.#nodes.delete(key) } })
+          return new PlatformNode({ network: config, identity, transport, pipes, store, onClose: () => { this.#nodes.delete(key) } })
         } catch (err) {
           await store.close()
           throw err

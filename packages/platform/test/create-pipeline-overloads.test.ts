@@ -8,9 +8,9 @@ const scratch = new Scratch()
 afterEach(async () => { await scratch.cleanup() })
 
 // The pipeline layer's createPipeline overloads reach the app through the
-// platform's Node with their return types (typecheck fails otherwise), so
+// platform's PlatformNode with their return types (typecheck fails otherwise), so
 // nothing above needs a cast.
-describe('Node.createPipeline keeps the pipeline layer\'s overloads', () => {
+describe('PlatformNode.createPipeline keeps the pipeline layer\'s overloads', () => {
   it('returns EncryptedPipeline, PointToPointPipeline or Pipeline by its options', async () => {
     const api = scratch.api(await scratch.dir())
     const me = await api.addIdentity('me')

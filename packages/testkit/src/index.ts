@@ -15,9 +15,9 @@
  * await swarm.stop()
  * ```
  */
-export { WaitTimeoutError } from './errors.js'
-export { waitFor, waitForEvent, withTimeout } from './wait.js'
-export type { WaitForOptions, WaitForEventOptions } from './wait.js'
+// the waits live in @pipes/test-support (no Pipes dependency, so the transport's tests use them too); the kit passes them on
+export { WaitTimeoutError, waitFor, waitForEvent, withTimeout } from '@pipes/test-support'
+export type { WaitForOptions, WaitForEventOptions } from '@pipes/test-support'
 export { startSwarm, TEST_TRANSPORT_OPTIONS } from './swarm.js'
 export type { Swarm, SwarmOptions } from './swarm.js'
 export { partition } from './partition.js'

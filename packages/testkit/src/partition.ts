@@ -1,4 +1,4 @@
-import { waitFor } from './wait.js'
+import { waitFor } from '@pipes/test-support'
 import type { Transport } from '@pipes/transport'
 
 /** A network partition in force; `heal()` ends it. */

@@ -1,6 +1,6 @@
 import { generateIdentity } from '@pipes/identity'
 import { createTransport } from '@pipes/transport'
-import { waitFor } from './wait.js'
+import { waitFor } from '@pipes/test-support'
 import type { LocalIdentity } from '@pipes/identity'
 import type { MessageIdFn, NetworkConfig, Transport, TransportOptions } from '@pipes/transport'
 

@@ -1,8 +1,8 @@
 import { topicFor } from '@pipes/transport'
 import type { Transport } from '@pipes/transport'
 import { afterEach, describe, expect, it } from 'vitest'
-import { partition, startSwarm, waitFor } from '../dist/index.js'
-import type { Swarm } from '../dist/index.js'
+import { partition, startSwarm, waitFor } from '../src/index.js'
+import type { Swarm } from '../src/index.js'
 
 let swarm: Swarm | undefined
 afterEach(async () => { await swarm?.stop(); swarm = undefined })

@@ -6,7 +6,7 @@
  * and private ones included) and can be reached through a relay when its
  * network config lists `/p2p-circuit` in `listen`.
  */
-import { browserPlatform } from './browser-platform.js'
+import { browserRuntime } from './browser-runtime.js'
 import { createTransportOn } from './pipes-transport.js'
 import type { CreateTransportInit, Transport } from './types.js'
 
@@ -20,5 +20,5 @@ export * from './common.js'
  * @throws {@link UnusableIdentityError} for an identity whose key does not match its id.
  */
 export async function createTransport (init: CreateTransportInit): Promise<Transport> {
-  return await createTransportOn(browserPlatform, init)
+  return await createTransportOn(browserRuntime, init)
 }

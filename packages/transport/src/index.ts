@@ -25,7 +25,7 @@
  */
 // The polyfills must run before any libp2p module is evaluated: keep this the first import.
 import './polyfills.js'
-import { nodePlatform } from './node-platform.js'
+import { nodeRuntime } from './node-runtime.js'
 import { createTransportOn } from './pipes-transport.js'
 import type { CreateTransportInit, Transport } from './types.js'
 
@@ -39,5 +39,5 @@ export * from './common.js'
  * @throws {@link UnusableIdentityError} for an identity whose key does not match its id.
  */
 export async function createTransport (init: CreateTransportInit): Promise<Transport> {
-  return await createTransportOn(nodePlatform, init)
+  return await createTransportOn(nodeRuntime, init)
 }

@@ -41,11 +41,11 @@ const MUXER_STREAM_OPTIONS = {
   maxReadBufferLength: 8 * 1024 * 1024
 }
 
-/** What differs between Node and the browser. */
-export interface Platform {
+/** The runtime profile of a transport: what differs between Node and the browser. */
+export interface RuntimeProfile {
   /** `'node'` or `'browser'`. */
   name: string
-  /** Listen kinds this platform can serve. */
+  /** Listen kinds this runtime can serve. */
   listenKinds: ReadonlySet<ListenKind>
   /** Transports to dial (and listen) with. */
   transports: () => NonNullable<Libp2pOptions['transports']>
@@ -69,7 +69,7 @@ export const sha256MessageId: MessageIdFn = (data) => sha256(data)
 export interface BuildInit {
   network: ResolvedNetworkConfig
   privateKey: PrivateKey
-  platform: Platform
+  runtime: RuntimeProfile
   gater: ConnectionGater
   datastore?: Datastore
   messageId: MessageIdFn
@@ -78,7 +78,7 @@ export interface BuildInit {
 
 /** Builds the libp2p options of one Pipes node. */
 export function buildLibp2pOptions (init: BuildInit): Libp2pOptions<PipesServices> {
-  const { network, options, platform } = init
+  const { network, options, runtime } = init
   const relay = network.relay
   const listening = network.listen.length > 0
   const services: Record<string, unknown> = {
@@ -114,13 +114,13 @@ export function buildLibp2pOptions (init: BuildInit): Libp2pOptions<PipesService
   }
   const peerDiscovery: NonNullable<Libp2pOptions['peerDiscovery']> = []
   if (network.bootstrap.length > 0) peerDiscovery.push(bootstrap({ list: network.bootstrap, timeout: 0 }))
-  peerDiscovery.push(...platform.discovery(network))
+  peerDiscovery.push(...runtime.discovery(network))
 
   return {
     privateKey: init.privateKey,
     start: false,
     addresses: { listen: network.listen },
-    transports: platform.transports(),
+    transports: runtime.transports(),
     connectionEncrypters: [noise()],
     streamMuxers: [yamux({ streamOptions: MUXER_STREAM_OPTIONS })],
     ...(network.psk === undefined ? {} : { connectionProtector: preSharedKey({ psk: pskBytes(network.psk) }) }),

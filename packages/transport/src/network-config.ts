@@ -1,4 +1,5 @@
 import { multiaddr } from '@multiformats/multiaddr'
+import { bytesToHex, randomBytes } from '@pipes/identity'
 import { InvalidNetworkConfigError } from './errors.js'
 import type { Multiaddr } from '@multiformats/multiaddr'
 
@@ -136,8 +137,7 @@ export function pskBytes (psk: string): Uint8Array {
  * `NetworkConfig.psk`; nodes without it cannot connect.
  */
 export function generatePsk (): string {
-  const bytes = crypto.getRandomValues(new Uint8Array(32))
-  const hex = Array.from(bytes, b => b.toString(16).padStart(2, '0')).join('')
+  const hex = bytesToHex(randomBytes(32))
   return `/key/swarm/psk/1.0.0/\n/base16/\n${hex}`
 }
 

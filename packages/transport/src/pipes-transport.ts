@@ -11,10 +11,10 @@ import { parseDialTarget, parsePeerId, peerIdOfAddr, withPeerId } from './peer-a
 import { Redialer } from './redialer.js'
 import { forgetBackoff, scoreTopic } from './topic-score.js'
 import type { FrameStream } from './frame-stream.js'
-import type { PipesServices, Platform } from './libp2p-options.js'
+import type { PipesServices, RuntimeProfile } from './libp2p-options.js'
 import type { ResolvedNetworkConfig } from './network-config.js'
 import type {
-  CreateTransportInit, MessageHandler, MessageValidator, PublishResult, StreamHandler,
+  CreateTransportInit, MessageHandler, MessageIdFn, MessageValidator, PublishResult, StreamHandler,
   TopicStats, Transport, TransportEvents, TransportMessage, TransportOptions, TransportStats, Validation
 } from './types.js'
 import type { Message, TopicValidatorFn } from '@libp2p/gossipsub'
@@ -34,24 +34,24 @@ const VERDICTS: Record<Validation, TopicValidatorResult> = {
 
 type Counters = Omit<TransportStats, 'topics' | 'peers' | 'connections' | 'bannedPeers'>
 
-/** Builds and starts (unless `start: false`) a transport on a platform. */
-export async function createTransportOn (platform: Platform, init: CreateTransportInit): Promise<Transport> {
+/** Builds and starts (unless `start: false`) a transport on a runtime (Node or browser). */
+export async function createTransportOn (runtime: RuntimeProfile, init: CreateTransportInit): Promise<Transport> {
   const network = resolveNetworkConfig(init?.network)
   for (const [i, addr] of network.listen.entries()) {
     const kind = listenKind(multiaddr(addr))
-    if (kind !== undefined && !platform.listenKinds.has(kind)) {
-      throw new InvalidNetworkConfigError(`listen[${i}]`, `this platform (${platform.name}) cannot listen on "${addr}"`)
+    if (kind !== undefined && !runtime.listenKinds.has(kind)) {
+      throw new InvalidNetworkConfigError(`listen[${i}]`, `this runtime (${runtime.name}) cannot listen on "${addr}"`)
     }
   }
   const privateKey = await privateKeyOf(init.identity)
-  const transport = new PipesTransport(network, init.options ?? {})
+  const transport = new PipesTransport(network, init.options ?? {}, init.messageId ?? sha256MessageId)
   const libp2p = await createLibp2p<PipesServices>(buildLibp2pOptions({
     network,
     privateKey,
-    platform,
+    runtime,
     gater: transport.gater,
     datastore: init.datastore,
-    messageId: init.messageId ?? sha256MessageId,
+    messageId: async (data, topic) => await transport.messageIdOf(data, topic),
     options: init.options ?? {}
   }))
   // gossipsub 17.1.1 ignores its `protocols` option; its public `protocols`
@@ -66,6 +66,7 @@ export async function createTransportOn (platform: Platform, init: CreateTranspo
 export class PipesTransport extends EventTarget implements Transport {
   readonly network: ResolvedNetworkConfig
   readonly #options: TransportOptions
+  #messageId: MessageIdFn
   #libp2p: Libp2p<PipesServices> | undefined
   #started = false
   #starting: Promise<void> | undefined
@@ -87,10 +88,11 @@ export class PipesTransport extends EventTarget implements Transport {
   /** The connection gater that enforces blocks and refuses foreign peers. */
   readonly gater: ConnectionGater
 
-  constructor (network: ResolvedNetworkConfig, options: TransportOptions) {
+  constructor (network: ResolvedNetworkConfig, options: TransportOptions, messageId: MessageIdFn) {
     super()
     this.network = network
     this.#options = options
+    this.#messageId = messageId
     this.#flood = new FloodGuard(options.floodBudget)
     this.#marker = meshProtocols(network.id)[0] ?? ''
     for (const addr of network.bootstrap) {
@@ -106,6 +108,15 @@ export class PipesTransport extends EventTarget implements Transport {
       denyInboundEncryptedConnection: excluded,
       denyOutboundEncryptedConnection: excluded
     }
+  }
+
+  useMessageId (fn: MessageIdFn): void {
+    this.#messageId = fn
+  }
+
+  /** The gossipsub message id of `data` on `topic` (what gossipsub asks for every message). */
+  async messageIdOf (data: Uint8Array, topic: string): Promise<Uint8Array> {
+    return await this.#messageId(data, topic)
   }
 
   /** Binds the libp2p node; called once by `createTransport`. */

@@ -186,6 +186,13 @@ export interface Transport extends EventTarget {
   block (peerId: string): Promise<void>
   /** Lifts a `block`. */
   unblock (peerId: string): void
+  /**
+   * Sets the gossipsub message id of every message from now on, replacing
+   * `createTransport`'s `messageId`. The layer that gives messages their
+   * meaning sets it where it is built (`createPipesNode` sets the entry id),
+   * so no one assembling a node has to remember it.
+   */
+  useMessageId (fn: MessageIdFn): void
   /** Counters. */
   stats (): TransportStats
   /** Listens to `peer:connect` / `peer:disconnect` (detail: the peer id). */

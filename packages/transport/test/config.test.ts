@@ -1,8 +1,8 @@
 import { generateIdentity } from '@pipes/identity'
 import { PipesError } from '@pipes/interface'
 import { afterEach, describe, expect, it } from 'vitest'
-import { createTransport, generatePsk, InvalidNetworkConfigError, libp2pOf, protocolFor, topicFor } from '../dist/index.js'
-import type { Transport } from '../dist/index.js'
+import { createTransport, generatePsk, InvalidNetworkConfigError, libp2pOf, protocolFor, topicFor } from '../src/index.js'
+import type { Transport } from '../src/index.js'
 
 const started: Transport[] = []
 afterEach(async () => { await Promise.all(started.splice(0).map(async t => { await t.stop() })) })

@@ -1,8 +1,9 @@
 import { generateIdentity } from '@pipes/identity'
 import { afterEach, expect, it } from 'vitest'
-import { createTransport, topicFor } from '../dist/index.js'
-import { FAST, meshPeers, Nodes, text, uniqueNetwork, utf8, waitFor } from './helpers.js'
-import type { Transport } from '../dist/index.js'
+import { createTransport, topicFor } from '../src/index.js'
+import { waitFor } from '@pipes/test-support'
+import { FAST, meshPeers, Nodes, text, uniqueNetwork, utf8 } from './helpers.js'
+import type { Transport } from '../src/index.js'
 
 const nodes = new Nodes()
 const extra: Transport[] = []
@@ -36,13 +37,13 @@ it('a peer flooding invalid messages is cut off after its budget and stays refus
     return node
   }
   const flooder = await startFlooder()
-  await waitFor(() => meshPeers(flooder, topic).includes(victim.peerId) && meshPeers(honest, topic).includes(victim.peerId), 'meshed')
+  await waitFor(() => meshPeers(flooder, topic).includes(victim.peerId) && meshPeers(honest, topic).includes(victim.peerId), { message: 'meshed' })
 
   // one burst, far over the budget, before any heartbeat could graylist it
   const burst = Array.from({ length: 500 }, async (_, i) => await flooder.publish(topic, utf8(`bad ${i}`)).catch(() => undefined))
   await Promise.all(burst)
-  await waitFor(() => victim.stats().floodCutoffs === 1, 'the flooder was cut off')
-  await waitFor(() => !victim.peers().includes(flooder.peerId), 'hung up on')
+  await waitFor(() => victim.stats().floodCutoffs === 1, { message: 'the flooder was cut off' })
+  await waitFor(() => !victim.peers().includes(flooder.peerId), { message: 'hung up on' })
   const stats = victim.stats()
   expect(stats.bannedPeers).toBe(1)
   // the validators ran at most budget + 1 times; later messages were dropped unvalidated
@@ -58,7 +59,7 @@ it('a peer flooding invalid messages is cut off after its budget and stays refus
 
   // honest traffic still flows
   await honest.publish(topic, utf8('good'))
-  await waitFor(() => delivered.includes('good'), 'honest message delivered')
+  await waitFor(() => delivered.includes('good'), { message: 'honest message delivered' })
   expect(victim.stats().floodCutoffs).toBe(1)
 })
 
@@ -69,9 +70,9 @@ it('rejects within the budget do not cut a peer off', async () => {
   const peer = await nodes.create({ id, listen: [`/memory/${id}-p`], bootstrap: victim.addresses() }, {}, 'peer')
   victim.subscribe(topic, () => {}, m => text(m.data).startsWith('bad') ? 'reject' : 'accept')
   peer.subscribe(topic, () => {})
-  await waitFor(() => meshPeers(peer, topic).includes(victim.peerId), 'meshed')
+  await waitFor(() => meshPeers(peer, topic).includes(victim.peerId), { message: 'meshed' })
   for (let i = 0; i < BUDGET; i++) await peer.publish(topic, utf8(`bad ${i}`))
-  await waitFor(() => victim.stats().topics[topic]?.rejected === BUDGET, 'rejects counted')
+  await waitFor(() => victim.stats().topics[topic]?.rejected === BUDGET, { message: 'rejects counted' })
   expect(victim.stats()).toMatchObject({ floodCutoffs: 0, bannedPeers: 0 })
   expect(victim.peers()).toContain(peer.peerId)
 })

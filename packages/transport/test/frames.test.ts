@@ -1,7 +1,8 @@
 import { afterEach, expect, it } from 'vitest'
-import { FrameTooLargeError, protocolFor } from '../dist/index.js'
-import { Nodes, text, uniqueNetwork, utf8, waitFor } from './helpers.js'
-import type { FrameStream } from '../dist/index.js'
+import { FrameTooLargeError, protocolFor } from '../src/index.js'
+import { waitFor } from '@pipes/test-support'
+import { Nodes, text, uniqueNetwork, utf8 } from './helpers.js'
+import type { FrameStream } from '../src/index.js'
 
 const nodes = new Nodes()
 afterEach(async () => { await nodes.stopAll() })
@@ -9,7 +10,7 @@ afterEach(async () => { await nodes.stopAll() })
 async function pair (id: string): Promise<[Awaited<ReturnType<Nodes['create']>>, Awaited<ReturnType<Nodes['create']>>]> {
   const a = await nodes.create({ id, listen: ['/memory/' + id + '-a'] }, {}, 'a')
   const b = await nodes.create({ id, listen: ['/memory/' + id + '-b'], bootstrap: a.addresses() }, {}, 'b')
-  await waitFor(() => a.peers().includes(b.peerId), 'connected')
+  await waitFor(() => a.peers().includes(b.peerId), { message: 'connected' })
   return [a, b]
 }
 
@@ -57,7 +58,7 @@ it('an oversized frame aborts that stream with a typed error, is counted, and th
   const bad = await a.dialProtocol(b.peerId, protocol, { maxFrameBytes: 1024 * 1024 })
   await bad.send(new Uint8Array(4096))
   await expect(bad.read()).rejects.toMatchObject({ code: 'ERR_STREAM_RESET' })
-  await waitFor(() => b.stats().oversizedFrames === 1, 'oversized frame counted')
+  await waitFor(() => b.stats().oversizedFrames === 1, { message: 'oversized frame counted' })
   expect(serverErrors).toHaveLength(1)
   expect(serverErrors[0]).toBeInstanceOf(FrameTooLargeError)
   expect(serverErrors[0]).toMatchObject({ code: 'ERR_FRAME_TOO_LARGE', maxFrameBytes: 1024 })
@@ -87,7 +88,7 @@ it('a handler that throws aborts its stream and is counted', async () => {
   const stream = await a.dialProtocol(b.peerId, protocol)
   await stream.send(utf8('hi'))
   await expect(stream.read()).rejects.toThrow()
-  await waitFor(() => b.stats().handlerErrors === 1, 'handler error counted')
+  await waitFor(() => b.stats().handlerErrors === 1, { message: 'handler error counted' })
   expect(b.peers()).toContain(a.peerId)
 })
 
@@ -95,7 +96,7 @@ it('a reader slower than its writer pauses it: 32 MiB of frames arrive whole, th
   const id = uniqueNetwork('slowreader')
   const a = await nodes.create({ id, listen: ['/ip4/127.0.0.1/tcp/0'] }, {}, 'a')
   const b = await nodes.create({ id, listen: ['/ip4/127.0.0.1/tcp/0'], bootstrap: a.addresses() }, {}, 'b')
-  await waitFor(() => a.peers().includes(b.peerId), 'connected')
+  await waitFor(() => a.peers().includes(b.peerId), { message: 'connected' })
   const protocol = protocolFor(id, 'bulk', '1.0.0')
   const frameBytes = 512 * 1024
   const frames = 64

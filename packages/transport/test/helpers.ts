@@ -1,8 +1,9 @@
 // Test helpers of the transport package. (@pipes/testkit builds on this
-// package, so these tests cannot import it without a dependency cycle.)
+// package, so these tests cannot import it without a dependency cycle; the
+// waits come from @pipes/test-support, which depends on no Pipes package.)
 import { generateIdentity } from '@pipes/identity'
-import { createTransport, libp2pOf } from '../dist/index.js'
-import type { NetworkConfig, Transport, TransportOptions } from '../dist/index.js'
+import { createTransport, libp2pOf } from '../src/index.js'
+import type { NetworkConfig, Transport, TransportOptions } from '../src/index.js'
 
 /** Short timings so the suite stays fast. */
 export const FAST: TransportOptions = {
@@ -30,15 +31,6 @@ export class Nodes {
 
   async stopAll (): Promise<void> {
     await Promise.all(this.all.splice(0).map(async node => { await node.stop() }))
-  }
-}
-
-/** Waits until `predicate` holds, checking every 25 ms, failing after `timeout`. */
-export async function waitFor (predicate: () => boolean | Promise<boolean>, message: string, timeout = 10_000): Promise<void> {
-  const deadline = Date.now() + timeout
-  while (!(await predicate())) {
-    if (Date.now() > deadline) throw new Error(`timed out after ${timeout} ms: ${message}`)
-    await new Promise(resolve => setTimeout(resolve, 25))
   }
 }
 

@@ -1,6 +1,7 @@
 import { afterEach, expect, it } from 'vitest'
-import { generatePsk, libp2pOf, topicFor } from '../dist/index.js'
-import { meshPeers, Nodes, text, uniqueNetwork, utf8, waitFor } from './helpers.js'
+import { generatePsk, libp2pOf, topicFor } from '../src/index.js'
+import { waitFor } from '@pipes/test-support'
+import { meshPeers, Nodes, text, uniqueNetwork, utf8 } from './helpers.js'
 
 const nodes = new Nodes()
 afterEach(async () => { await nodes.stopAll() })
@@ -11,7 +12,7 @@ it('two networks on one machine exchange no pubsub messages and no DHT records, 
   const a1 = await nodes.create({ id: netA, listen: ['/ip4/127.0.0.1/tcp/0'] }, {}, 'a1')
   const a2 = await nodes.create({ id: netA, listen: ['/ip4/127.0.0.1/tcp/0'], bootstrap: a1.addresses() }, {}, 'a2')
   const b1 = await nodes.create({ id: netB, listen: ['/ip4/127.0.0.1/tcp/0'] }, {}, 'b1')
-  await waitFor(() => a1.peers().includes(a2.peerId), 'a1 and a2 connected')
+  await waitFor(() => a1.peers().includes(a2.peerId), { message: 'a1 and a2 connected' })
 
   // the same topic string on both sides: only protocol scoping keeps them apart
   const topic = '/shared/topic'
@@ -22,18 +23,18 @@ it('two networks on one machine exchange no pubsub messages and no DHT records, 
 
   // b1 (another network) dials a1, e.g. after finding it on the LAN: a1 hangs up and refuses it
   await b1.dial(a1.addresses()[0]!).catch(() => {})
-  await waitFor(() => a1.stats().foreignPeers + b1.stats().foreignPeers >= 1, 'the foreign peer was recognised')
-  await waitFor(() => libp2pOf(a1).getConnections(libp2pOf(b1).peerId).length === 0, 'the foreign connection was closed')
+  await waitFor(() => a1.stats().foreignPeers + b1.stats().foreignPeers >= 1, { message: 'the foreign peer was recognised' })
+  await waitFor(() => libp2pOf(a1).getConnections(libp2pOf(b1).peerId).length === 0, { message: 'the foreign connection was closed' })
   expect(a1.peers()).not.toContain(b1.peerId)
   expect(b1.peers()).not.toContain(a1.peerId)
   await expect(b1.dial(a1.addresses()[0]!)).rejects.toThrow()
 
   // b1's message does not reach network A; a2's does
-  await waitFor(() => meshPeers(a2, topic).includes(a1.peerId), 'a2 meshed with a1')
+  await waitFor(() => meshPeers(a2, topic).includes(a1.peerId), { message: 'a2 meshed with a1' })
   const fromB = await b1.publish(topic, utf8('from network B'))
   expect(fromB.recipients).toBe(0)
   await a2.publish(topic, utf8('from network A'))
-  await waitFor(() => gotA1.length > 0, 'a1 got the message of its own network')
+  await waitFor(() => gotA1.length > 0, { message: 'a1 got the message of its own network' })
   expect(gotA1).toEqual(['from network A'])
 
   // network B's DHT cannot find peers of network A
@@ -48,7 +49,7 @@ it('a network with a psk refuses peers without it', async () => {
   const p2 = await nodes.create({ id, psk, listen: ['/ip4/127.0.0.1/tcp/0'], bootstrap: p1.addresses() }, {}, 'p2')
   const open = await nodes.create({ id, listen: ['/ip4/127.0.0.1/tcp/0'] }, {}, 'open')
   const other = await nodes.create({ id, psk: generatePsk(), listen: ['/ip4/127.0.0.1/tcp/0'] }, {}, 'other-psk')
-  await waitFor(() => p1.peers().includes(p2.peerId), 'nodes sharing the psk connect')
+  await waitFor(() => p1.peers().includes(p2.peerId), { message: 'nodes sharing the psk connect' })
 
   await expect(open.dial(p1.addresses()[0]!)).rejects.toThrow()
   await expect(other.dial(p1.addresses()[0]!)).rejects.toThrow()

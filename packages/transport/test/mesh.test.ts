@@ -1,7 +1,8 @@
 import { afterEach, describe, expect, it } from 'vitest'
-import { TransportStoppedError, topicFor } from '../dist/index.js'
-import type { Transport } from '../dist/index.js'
-import { meshPeers, Nodes, text, uniqueNetwork, utf8, waitFor } from './helpers.js'
+import { TransportStoppedError, topicFor } from '../src/index.js'
+import type { Transport } from '../src/index.js'
+import { waitFor } from '@pipes/test-support'
+import { meshPeers, Nodes, text, uniqueNetwork, utf8 } from './helpers.js'
 
 const nodes = new Nodes()
 afterEach(async () => { await nodes.stopAll() })
@@ -15,7 +16,7 @@ describe('a network formed from one bootstrap node', () => {
       members.push(await nodes.create({ id, listen: ['/ip4/127.0.0.1/tcp/0'], bootstrap: boot.addresses() }, {}, `m${i}`))
     }
     // the DHT tells them about each other: each ends up with peers besides the bootstrap node
-    await waitFor(() => members.every(m => m.peers().some(p => p !== boot.peerId)), 'members connected to each other', 20_000)
+    await waitFor(() => members.every(m => m.peers().some(p => p !== boot.peerId)), { message: 'members connected to each other', timeout: 20_000 })
 
     const topic = topicFor(id, 'chat')
     const received = new Map<string, string[]>()
@@ -24,12 +25,12 @@ describe('a network formed from one bootstrap node', () => {
       node.subscribe(topic, msg => { received.get(node.peerId)?.push(text(msg.data)) })
     }
     const sender = members[0]!
-    await waitFor(() => meshPeers(sender, topic).length > 0, 'sender has a mesh for the topic')
-    await waitFor(() => [boot, ...members].every(n => meshPeers(n, topic).length > 0), 'every node in the topic mesh')
+    await waitFor(() => meshPeers(sender, topic).length > 0, { message: 'sender has a mesh for the topic' })
+    await waitFor(() => [boot, ...members].every(n => meshPeers(n, topic).length > 0), { message: 'every node in the topic mesh' })
     await sender.publish(topic, utf8('hello mesh'))
 
     const others = [boot, ...members.slice(1)]
-    await waitFor(() => others.every(n => (received.get(n.peerId) ?? []).length > 0), 'every other node received the message')
+    await waitFor(() => others.every(n => (received.get(n.peerId) ?? []).length > 0), { message: 'every other node received the message' })
     for (const node of others) expect(received.get(node.peerId)).toEqual(['hello mesh'])
     expect(received.get(sender.peerId)).toEqual([]) // no echo to the publisher
     expect(boot.stats().topics[topic]?.accepted).toBe(1)
@@ -59,11 +60,11 @@ describe('a network formed from one bootstrap node', () => {
     a.addEventListener('peer:connect', e => { connected.push(e.detail) })
     a.addEventListener('peer:disconnect', e => { disconnected.push(e.detail) })
     await a.dial(b.addresses()[0]!)
-    await waitFor(() => connected.length === 1, 'peer:connect')
+    await waitFor(() => connected.length === 1, { message: 'peer:connect' })
     expect(connected).toEqual([b.peerId])
     expect(a.peers()).toEqual([b.peerId])
     await a.hangUp(b.peerId)
-    await waitFor(() => disconnected.length === 1, 'peer:disconnect')
+    await waitFor(() => disconnected.length === 1, { message: 'peer:disconnect' })
     expect(disconnected).toEqual([b.peerId])
     expect(a.peers()).toEqual([])
   })

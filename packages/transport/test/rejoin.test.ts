@@ -1,8 +1,9 @@
 import { generateIdentity } from '@pipes/identity'
 import { afterEach, expect, it } from 'vitest'
-import { createTransport, topicFor } from '../dist/index.js'
-import { FAST, meshPeers, nextMessage, Nodes, text, uniqueNetwork, utf8, waitFor } from './helpers.js'
-import type { Transport } from '../dist/index.js'
+import { createTransport, topicFor } from '../src/index.js'
+import { waitFor } from '@pipes/test-support'
+import { FAST, meshPeers, nextMessage, Nodes, text, uniqueNetwork, utf8 } from './helpers.js'
+import type { Transport } from '../src/index.js'
 
 const nodes = new Nodes()
 const extra: Transport[] = []
@@ -32,24 +33,24 @@ it('a node that stops cleanly and comes back is grafted again at once, not held 
   let unsubscribeB = b.subscribe(topic, () => {})
   a.subscribe(topic, () => {})
   c.subscribe(topic, () => {})
-  await waitFor(() => meshPeers(a, topic).includes(b.peerId) && meshPeers(c, topic).includes(b.peerId), 'first mesh A-B-C')
+  await waitFor(() => meshPeers(a, topic).includes(b.peerId) && meshPeers(c, topic).includes(b.peerId), { message: 'first mesh A-B-C' })
   const first = nextMessage(c, topic)
   await a.publish(topic, utf8('before'))
   expect(text(await first)).toBe('before')
 
   // a clean stop: leave the topic (gossipsub PRUNEs its mesh peers), then stop
   unsubscribeB()
-  await waitFor(() => !meshPeers(a, topic).includes(b.peerId) && !meshPeers(c, topic).includes(b.peerId), 'A and C saw the PRUNE')
+  await waitFor(() => !meshPeers(a, topic).includes(b.peerId) && !meshPeers(c, topic).includes(b.peerId), { message: 'A and C saw the PRUNE' })
   await b.stop()
   extra.splice(extra.indexOf(b), 1)
-  await waitFor(() => !a.peers().includes(b.peerId) && !c.peers().includes(b.peerId), 'B gone')
+  await waitFor(() => !a.peers().includes(b.peerId) && !c.peers().includes(b.peerId), { message: 'B gone' })
 
   // the same identity comes back on the same address; A and C redial it
   b = await startB()
   unsubscribeB = b.subscribe(topic, () => {})
-  await waitFor(() => a.peers().includes(b.peerId) && c.peers().includes(b.peerId), 'B back')
+  await waitFor(() => a.peers().includes(b.peerId) && c.peers().includes(b.peerId), { message: 'B back' })
   await waitFor(() => meshPeers(a, topic).includes(b.peerId) && meshPeers(c, topic).includes(b.peerId) &&
-    meshPeers(b, topic).length === 2, 'B grafted again by A and C (well before a heartbeat)', 5_000)
+    meshPeers(b, topic).length === 2, { message: 'B grafted again by A and C (well before a heartbeat)', timeout: 5_000 })
   const second = nextMessage(c, topic)
   await a.publish(topic, utf8('after'))
   expect(text(await second)).toBe('after')

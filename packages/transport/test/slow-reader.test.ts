@@ -1,6 +1,7 @@
 import { afterEach, expect, it } from 'vitest'
-import { libp2pOf, protocolFor } from '../dist/index.js'
-import { Nodes, uniqueNetwork, waitFor } from './helpers.js'
+import { libp2pOf, protocolFor } from '../src/index.js'
+import { waitFor } from '@pipes/test-support'
+import { Nodes, uniqueNetwork } from './helpers.js'
 
 const nodes = new Nodes()
 afterEach(async () => { await nodes.stopAll() })
@@ -15,7 +16,7 @@ it('a persistently slow reader over TCP receives 100,000 entries (2,000 frames) 
   const id = uniqueNetwork('slow')
   const a = await nodes.create({ id, listen: ['/ip4/127.0.0.1/tcp/0'] }, {}, 'a')
   const b = await nodes.create({ id, listen: ['/ip4/127.0.0.1/tcp/0'], bootstrap: a.addresses() }, {}, 'b')
-  await waitFor(() => a.peers().includes(b.peerId) && b.peers().includes(a.peerId), 'connected')
+  await waitFor(() => a.peers().includes(b.peerId) && b.peers().includes(a.peerId), { message: 'connected' })
   const protocol = protocolFor(id, 'firehose', '1.0.0')
   const sent = (async () => {
     const done = new Promise<void>((resolve, reject) => {

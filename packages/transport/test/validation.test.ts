@@ -1,7 +1,8 @@
 import { afterEach, expect, it } from 'vitest'
-import { topicFor } from '../dist/index.js'
-import { meshPeers, Nodes, scoreOf, text, uniqueNetwork, utf8, waitFor } from './helpers.js'
-import type { Validation } from '../dist/index.js'
+import { topicFor } from '../src/index.js'
+import { waitFor } from '@pipes/test-support'
+import { meshPeers, Nodes, scoreOf, text, uniqueNetwork, utf8 } from './helpers.js'
+import type { Validation } from '../src/index.js'
 
 const nodes = new Nodes()
 afterEach(async () => { await nodes.stopAll() })
@@ -21,18 +22,18 @@ it('a reject from the validator drops the message and is counted; ignore and acc
     return 'accept'
   })
   a.subscribe(topic, () => {})
-  await waitFor(() => meshPeers(a, topic).includes(b.peerId), 'a and b meshed')
+  await waitFor(() => meshPeers(a, topic).includes(b.peerId), { message: 'a and b meshed' })
 
   await a.publish(topic, utf8('bad: forged'))
   await a.publish(topic, utf8('meh: stale'))
   await a.publish(topic, utf8('good'))
-  await waitFor(() => delivered.length === 1, 'the good message was delivered')
-  await waitFor(() => (b.stats().topics[topic]?.rejected ?? 0) === 1 && (b.stats().topics[topic]?.ignored ?? 0) === 1, 'reject and ignore counted')
+  await waitFor(() => delivered.length === 1, { message: 'the good message was delivered' })
+  await waitFor(() => (b.stats().topics[topic]?.rejected ?? 0) === 1 && (b.stats().topics[topic]?.ignored ?? 0) === 1, { message: 'reject and ignore counted' })
   expect(delivered).toEqual(['good'])
   expect(b.stats().topics[topic]).toEqual({ accepted: 1, ignored: 1, rejected: 1, validatorErrors: 0 })
   expect(new Set(seenFrom)).toEqual(new Set([a.peerId]))
   // the reject lowered a's score at b (scores are cached for up to one heartbeat)
-  await waitFor(() => scoreOf(b, a.peerId) < 0, "a's gossipsub score at b went negative", 5000)
+  await waitFor(() => scoreOf(b, a.peerId) < 0, { message: "a's gossipsub score at b went negative", timeout: 5000 })
 })
 
 it('a validator that throws ignores the message and the node keeps running', async () => {
@@ -46,10 +47,10 @@ it('a validator that throws ignores the message and the node keeps running', asy
     return 'accept'
   })
   a.subscribe(topic, () => {})
-  await waitFor(() => meshPeers(a, topic).includes(b.peerId), 'meshed')
+  await waitFor(() => meshPeers(a, topic).includes(b.peerId), { message: 'meshed' })
   await a.publish(topic, utf8('boom'))
   await a.publish(topic, utf8('fine'))
-  await waitFor(() => delivered.length === 1, 'the next message still arrives')
+  await waitFor(() => delivered.length === 1, { message: 'the next message still arrives' })
   expect(delivered).toEqual(['fine'])
   expect(b.stats().topics[topic]).toMatchObject({ validatorErrors: 1, ignored: 1, accepted: 1 })
 })

@@ -1,18 +1,13 @@
-import { scryptAsync } from '@noble/hashes/scrypt.js'
-import { hkdf, sha256 } from '@pipes/identity'
+import { hkdf, scryptCostProblem, scryptKey, sha256 } from '@pipes/identity'
+import type { ScryptParams } from '@pipes/identity'
 import { contextBytes } from './context-bytes.js'
 import { InvalidSecureOptionError } from '../errors.js'
 
 /** Length of a pipeline key and of a shared key given by the app: 32 bytes. */
 export const PIPELINE_KEY_BYTES = 32
 
-/** scrypt cost of a pipeline passphrase (RFC 7914). */
-export interface PassphraseCost {
-  /** CPU/memory cost, a power of two from 2^14 to 2^20. */
-  N: number
-  r: number
-  p: number
-}
+/** scrypt cost of a pipeline passphrase (RFC 7914): the range of `@pipes/identity` key files. */
+export type PassphraseCost = ScryptParams
 
 /**
  * Default scrypt cost for pipeline passphrases: N = 2^17, r = 8, p = 1, the
@@ -60,13 +55,10 @@ export async function pipelineKeyFromPassphrase (passphrase: string, scope: KeyS
     throw new InvalidSecureOptionError('encrypted.passphrase must be a non-empty string shared by every member')
   }
   const { N, r, p } = { ...DEFAULT_PASSPHRASE_COST, ...cost }
-  if (!Number.isSafeInteger(N) || N < 2 ** 14 || N > 2 ** 20 || (N & (N - 1)) !== 0) throw new InvalidSecureOptionError(`passphrase cost N must be a power of two from 2^14 to 2^20, got ${N}`)
-  if (!Number.isSafeInteger(r) || r < 1 || r > 32) throw new InvalidSecureOptionError(`passphrase cost r must be 1 to 32, got ${r}`)
-  if (!Number.isSafeInteger(p) || p < 1 || p > 16) throw new InvalidSecureOptionError(`passphrase cost p must be 1 to 16, got ${p}`)
+  const problem = scryptCostProblem(N, r, p)
+  if (problem !== undefined) throw new InvalidSecureOptionError(`passphrase cost: ${problem}`)
   const salt = sha256(contextBytes(PASSPHRASE_SALT, scope.network, scope.pipeline))
-  const secret = await scryptAsync(new TextEncoder().encode(passphrase.normalize('NFC')), salt, {
-    N, r, p, dkLen: PIPELINE_KEY_BYTES, maxmem: 128 * N * r * p + 128 * r * (p + 1) + 1024 * 1024
-  })
+  const secret = await scryptKey(passphrase, salt, { N, r, p }, PIPELINE_KEY_BYTES)
   return pipelineKeyFromSharedKey(secret, scope, context)
 }
 

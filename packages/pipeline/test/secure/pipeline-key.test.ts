@@ -1,4 +1,4 @@
-import { bytesToHex, randomBytes } from '@pipes/identity'
+import { bytesToHex, exportKeyFile, generateIdentity, randomBytes, scryptCostProblem } from '@pipes/identity'
 import { describe, expect, it } from 'vitest'
 import { DEFAULT_PASSPHRASE_COST, pipelineKeyFromPassphrase, pipelineKeyFromSharedKey } from '../../src/secure/pipeline-key.js'
 
@@ -66,5 +66,13 @@ describe('pipeline keys from a passphrase', () => {
     for (const cost of [{ N: 1000 }, { N: 2 ** 13 }, { N: 2 ** 21 }, { r: 0 }, { p: 17 }]) {
       await expect(pipelineKeyFromPassphrase('pw', scope, cost)).rejects.toMatchObject({ code: 'ERR_INVALID_SECURE_OPTION' })
     }
+  })
+
+  it('accepts exactly the scrypt costs a key file accepts (one check, @pipes/identity scryptCostProblem)', async () => {
+    // 1 GiB of memory (N·r = 2^23): a key file refuses it, and so does a pipeline passphrase
+    const huge = { N: 2 ** 20, r: 8, p: 1 }
+    expect(scryptCostProblem(huge.N, huge.r, huge.p)).toMatch(/256 MiB/)
+    await expect(pipelineKeyFromPassphrase('pw', scope, huge)).rejects.toMatchObject({ code: 'ERR_INVALID_SECURE_OPTION', message: expect.stringContaining('256 MiB') })
+    await expect(exportKeyFile(generateIdentity('a'), { passphrase: 'pw', scrypt: huge })).rejects.toMatchObject({ code: 'ERR_INVALID_INPUT' })
   })
 })

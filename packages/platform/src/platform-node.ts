@@ -1,12 +1,12 @@
 import { ClosedError, NotConnectedError } from './errors.js'
-import { TypedEventTarget } from '@pipes/interface'
+import { Mutex, TypedEventTarget } from '@pipes/interface'
 import type { OpenedDatastore } from './storage.js'
 import type { LocalIdentity } from '@pipes/identity'
 import type { CreatePipelineOptions, EncryptedPipeline, NodeStats, Pipeline, PipesNode, PointToPointPipeline } from '@pipes/pipeline'
 import type { NetworkConfig, Transport, TransportStats } from '@pipes/transport'
 
-/** The events a {@link Node} dispatches (`node.addEventListener(name, e => e.detail)`). */
-export interface NodeEvents {
+/** The events a {@link PlatformNode} dispatches (`node.addEventListener(name, e => e.detail)`). */
+export interface PlatformNodeEvents {
   /** `connect()` finished: the node is on the network (detail: its peer id). */
   connected: CustomEvent<string>
   /** `disconnect()` (or `close()`) finished (detail: its peer id). */
@@ -17,7 +17,7 @@ export interface NodeEvents {
   'peer:left': CustomEvent<string>
 }
 
-/** What {@link Node.stats} reports. */
+/** What {@link PlatformNode.stats} reports. */
 export interface PlatformNodeStats {
   /** Whether the node is connected (between `connect()` and `disconnect()`). */
   connected: boolean
@@ -29,8 +29,8 @@ export interface PlatformNodeStats {
   transport: TransportStats
 }
 
-/** The parts a {@link Node} is made of; built by `Network.nodeWithIdentity`. */
-export interface NodeParts {
+/** The parts a {@link PlatformNode} is made of; built by `Network.nodeWithIdentity`. */
+export interface PlatformNodeParts {
   network: NetworkConfig
   identity: LocalIdentity
   transport: Transport
@@ -44,7 +44,7 @@ export interface NodeParts {
  * created and (when persistent) written before `connect()`; what is put while
  * disconnected is stored and reaches the network on the next `connect()`.
  */
-export class Node extends TypedEventTarget<NodeEvents> {
+export class PlatformNode extends TypedEventTarget<PlatformNodeEvents> {
   /** The network this node is on. */
   readonly network: NetworkConfig
   /** The identity this node acts as; its id is the node's peer id. */
@@ -57,10 +57,11 @@ export class Node extends TypedEventTarget<NodeEvents> {
   #connected = false
   #closed = false
   #lastTransportStats: TransportStats
-  #busy: Promise<unknown> = Promise.resolve()
+  // lifecycle steps (connect, disconnect, close) run one at a time, in call order
+  readonly #lifecycle = new Mutex()
 
   /** @internal Use `network.nodeWithIdentity(identity)`. */
-  constructor (parts: NodeParts) {
+  constructor (parts: PlatformNodeParts) {
     super()
     this.network = parts.network
     this.identity = parts.identity
@@ -83,13 +84,6 @@ export class Node extends TypedEventTarget<NodeEvents> {
     return this.#connected
   }
 
-  /** Runs lifecycle steps one at a time, in call order. */
-  #serial<T> (fn: () => Promise<T>): Promise<T> {
-    const next = this.#busy.then(fn, fn)
-    this.#busy = next.catch(() => {})
-    return next
-  }
-
   #checkOpen (): void {
     if (this.#closed) throw new ClosedError(`The node of ${this.identity.name} on network "${this.network.id}"`)
   }
@@ -101,7 +95,7 @@ export class Node extends TypedEventTarget<NodeEvents> {
    */
   async connect (): Promise<void> {
     this.#checkOpen()
-    await this.#serial(async () => {
+    await this.#lifecycle.run(async () => {
       this.#checkOpen()
       if (this.#connected) return
       if (!this.#pipesStarted) {
@@ -121,7 +115,7 @@ export class Node extends TypedEventTarget<NodeEvents> {
    */
   async disconnect (): Promise<void> {
     this.#checkOpen()
-    const was = await this.#serial(async () => {
+    const was = await this.#lifecycle.run(async () => {
       if (!this.#connected) return false
       this.#lastTransportStats = this.#transport.stats()
       this.#connected = false
@@ -191,7 +185,7 @@ export class Node extends TypedEventTarget<NodeEvents> {
   async close (): Promise<void> {
     if (this.#closed) return
     const wasConnected = this.#connected
-    await this.#serial(async () => {
+    await this.#lifecycle.run(async () => {
       this.#closed = true
       this.#connected = false
       try {

@@ -1,4 +1,4 @@
-import { WaitTimeoutError } from './errors.js'
+import { WaitTimeoutError } from './wait-timeout-error.js'
 
 /** Options of {@link waitFor}. */
 export interface WaitForOptions {

@@ -3,7 +3,7 @@ import { mdns } from '@libp2p/mdns'
 import { memory } from '@libp2p/memory'
 import { tcp } from '@libp2p/tcp'
 import { webSockets } from '@libp2p/websockets'
-import type { Platform } from './libp2p-options.js'
+import type { RuntimeProfile } from './libp2p-options.js'
 
 /** mDNS service tag of a network: nodes of other networks do not even answer. */
 function serviceTag (networkId: string): string {
@@ -12,7 +12,7 @@ function serviceTag (networkId: string): string {
 }
 
 /** Node: TCP, WebSockets, memory and circuit relay; mDNS when asked. */
-export const nodePlatform: Platform = {
+export const nodeRuntime: RuntimeProfile = {
   name: 'node',
   listenKinds: new Set(['tcp', 'ws', 'memory', 'circuit']),
   transports: () => [tcp(), webSockets(), memory(), circuitRelayTransport()],

@@ -3,13 +3,13 @@ import { join } from 'node:path'
 import { afterEach, describe, expect, it } from 'vitest'
 import { LOCAL_NETWORK_ID } from '../src/index.js'
 import { Received, Scratch, nextEvent, text, untext } from './helpers.js'
-import type { Node, Packet } from '../src/index.js'
+import type { Packet, Pipeline, PlatformNode } from '../src/index.js'
 
 const scratch = new Scratch()
 afterEach(async () => { await scratch.cleanup() })
 
 /** A fresh apiPath with user `name` and its (unconnected) node on the loopback network. */
-async function user (name: string): Promise<{ dir: string, node: Node }> {
+async function user (name: string): Promise<{ dir: string, node: PlatformNode }> {
   const dir = await scratch.dir()
   const api = scratch.api(dir)
   const identity = await api.addIdentity(name)
@@ -18,7 +18,7 @@ async function user (name: string): Promise<{ dir: string, node: Node }> {
 }
 
 /** Connects `node` to `to` and waits until both see each other. */
-async function link (node: Node, to: Node): Promise<void> {
+async function link (node: PlatformNode, to: PlatformNode): Promise<void> {
   const joined = nextEvent<string>(to, 'peer:joined', id => id === node.peerId)
   const addr = to.addresses()[0]
   if (addr === undefined) throw new Error('no address to dial')
@@ -26,7 +26,17 @@ async function link (node: Node, to: Node): Promise<void> {
   await joined
 }
 
-describe('Node', () => {
+/** alice and bob (not connected yet), each with a persistent CHAT pipeline; `got` collects what bob's receives. */
+async function chatPair (): Promise<{ alice: PlatformNode, bob: PlatformNode, aliceChat: Pipeline, got: Received<Packet> }> {
+  const alice = (await user('alice')).node
+  const bob = (await user('bob')).node
+  const aliceChat = alice.createPipeline({ name: 'CHAT', persistent: true })
+  const got = new Received<Packet>()
+  bob.createPipeline({ name: 'CHAT', persistent: true }).addPacketListener(got.push)
+  return { alice, bob, aliceChat, got }
+}
+
+describe('PlatformNode', () => {
   it('creates pipelines synchronously; a second create of a name returns it, or throws for another kind', async () => {
     const { node } = await user('alice')
     expect(node.pipelineNamed('CHAT')).toBeUndefined()
@@ -101,12 +111,7 @@ describe('Node', () => {
   })
 
   it('stores persistent puts made before connect() and delivers them once connected', async () => {
-    const alice = (await user('alice')).node
-    const bob = (await user('bob')).node
-    const aliceChat = alice.createPipeline({ name: 'CHAT', persistent: true })
-    const bobChat = bob.createPipeline({ name: 'CHAT', persistent: true })
-    const got = new Received<Packet>()
-    bobChat.addPacketListener(got.push)
+    const { alice, bob, aliceChat, got } = await chatPair()
     const put = await aliceChat.putPacket(text('written offline 1'))
     await aliceChat.putPacket(text('written offline 2'))
     expect(put.sender.id).toBe(alice.peerId)
@@ -118,12 +123,7 @@ describe('Node', () => {
   })
 
   it('delivers persistent puts made while the receiver was disconnected after it reconnects', async () => {
-    const alice = (await user('alice')).node
-    const bob = (await user('bob')).node
-    const aliceChat = alice.createPipeline({ name: 'CHAT', persistent: true })
-    const bobChat = bob.createPipeline({ name: 'CHAT', persistent: true })
-    const got = new Received<Packet>()
-    bobChat.addPacketListener(got.push)
+    const { alice, bob, aliceChat, got } = await chatPair()
     await alice.connect()
     await bob.connect()
     await link(bob, alice)

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest'
-import { waitFor, waitForEvent, WaitTimeoutError, withTimeout } from '../dist/index.js'
+import { waitFor, waitForEvent, WaitTimeoutError, withTimeout } from '../src/index.js'
 
 describe('waits always carry a timeout', () => {
   it('waitFor resolves once the predicate holds', async () => {
