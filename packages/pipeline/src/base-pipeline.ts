@@ -24,7 +24,7 @@ export abstract class BasePipeline extends TypedEventTarget<PipelineEvents> impl
   }
 
   abstract putPacket (data: Uint8Array): Promise<Packet>
-  abstract addPacketListener (fn: PacketListener, options?: AddPacketListenerOptions): void
+  abstract addPacketListener (fn: PacketListener, options?: AddPacketListenerOptions): Promise<void>
   abstract history (): AsyncIterable<Packet>
   abstract holders (packetId: string): string[]
   /** Stops taking input; resolves when in-flight work is done. */

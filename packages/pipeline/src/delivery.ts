@@ -274,9 +274,9 @@ export class Delivery {
   }
 
   /** Gives `fn` every already-delivered entry (under the delivery lock), then adds it to the live listeners. */
-  replay (fn: PacketListener, ready: Promise<void>): void {
+  replay (fn: PacketListener, ready: Promise<void>): Promise<void> {
     const { ctx, store, listeners, pipeline } = this.#host
-    void this.lock.run(async () => {
+    return this.lock.run(async () => {
       try {
         await ready
         for (const state of store.sortedAuthors()) {

@@ -83,10 +83,11 @@ export class LivePipeline extends BasePipeline {
     return packet
   }
 
-  addPacketListener (fn: PacketListener, _options?: AddPacketListenerOptions): void {
+  addPacketListener (fn: PacketListener, _options?: AddPacketListenerOptions): Promise<void> {
     this.checkListener(fn)
     // live pipelines store nothing: `replay` has nothing to give
     this.listeners.add(fn)
+    return Promise.resolve()
   }
 
   async * history (): AsyncIterable<Packet> {

@@ -164,16 +164,16 @@ export class PersistentPipeline extends BasePipeline {
     return { data, sender: this.ctx.self, timestamp: time.time, id: idHex, pipeline: this.name, seq }
   }
 
-  addPacketListener (fn: PacketListener, options?: AddPacketListenerOptions): void {
+  addPacketListener (fn: PacketListener, options?: AddPacketListenerOptions): Promise<void> {
     this.checkListener(fn)
-    if (this.listeners.has(fn)) return
+    if (this.listeners.has(fn)) return Promise.resolve()
     if (options?.replay !== true) {
       this.listeners.add(fn)
       this.#delivery.pump()
-      return
+      return Promise.resolve()
     }
     // replay under the delivery lock: stored-and-delivered entries first, then the live set
-    this.#delivery.replay(fn, this.#ready)
+    return this.#delivery.replay(fn, this.#ready)
   }
 
   async * history (): AsyncIterable<Packet> {

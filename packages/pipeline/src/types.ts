@@ -87,8 +87,15 @@ export interface Pipeline extends EventTarget {
    * @throws {@link NodeStoppedError} after the node stopped
    */
   putPacket (data: Uint8Array): Promise<Packet>
-  /** Calls `fn` for every packet from now on (and, with `replay`, the stored ones first). Adding the same function twice has no effect. */
-  addPacketListener (fn: PacketListener, options?: AddPacketListenerOptions): void
+  /**
+   * Calls `fn` for every packet from now on (and, with `replay`, the stored
+   * ones first). Adding the same function twice has no effect. A replay
+   * reads the store, so the call returns a Promise (docs/architecture.md,
+   * "When a call is async"): it resolves once the replay has been delivered
+   * to `fn` (at once without `replay`); awaiting it is optional.
+   * @throws {@link InvalidPipelineArgumentError} (synchronously) when `fn` is not a function
+   */
+  addPacketListener (fn: PacketListener, options?: AddPacketListenerOptions): Promise<void>
   /** Stops calling `fn`. */
   removePacketListener (fn: PacketListener): void
   /** Stored packets, author by author, each author's in seq order (empty for live pipelines). */

@@ -100,11 +100,11 @@ export class P2pPipeline extends BasePipeline {
     return { data, sender: this.ctx.self, timestamp: put.time.time, id: put.idHex, pipeline: this.name, seq: put.seq }
   }
 
-  addPacketListener (fn: PacketListener, options?: AddPacketListenerOptions): void {
+  addPacketListener (fn: PacketListener, options?: AddPacketListenerOptions): Promise<void> {
     this.checkListener(fn)
-    if (this.listeners.has(fn)) return
+    if (this.listeners.has(fn)) return Promise.resolve()
     if (options?.replay === true) {
-      void this.#lock.run(async () => {
+      return this.#lock.run(async () => {
         try {
           // what the other listeners already got; the rest reaches every listener through the mailbox
           for await (const p of this.history()) {
@@ -114,10 +114,10 @@ export class P2pPipeline extends BasePipeline {
           this.listeners.add(fn)
         }
       }).then(() => { this.#attach() }, () => {})
-      return
     }
     this.listeners.add(fn)
     this.#attach()
+    return Promise.resolve()
   }
 
   override removePacketListener (fn: PacketListener): void {
@@ -133,7 +133,7 @@ export class P2pPipeline extends BasePipeline {
     if (this.#attached || this.closed) return
     this.#attached = true
     void this.#ready.then(() => {
-      if (this.#attached && !this.closed) this.#mailbox.addPacketListener(this.#onMailbox, { replay: true })
+      if (this.#attached && !this.closed) void this.#mailbox.addPacketListener(this.#onMailbox, { replay: true })
     }, () => {})
   }
 
