@@ -133,7 +133,7 @@ export class Delivery {
           let progressed = true
           while (progressed && listeners.size > 0 && this.#host.running()) {
             progressed = false
-            for (const state of store.authors()) {
+            for (const state of store.undelivered()) {
               if (state.delivered >= state.durableSeq || listeners.size === 0) continue
               const to = Math.min(state.durableSeq, state.delivered + READ_CHUNK)
               const chunk = await this.read(state, state.delivered + 1, to)
