@@ -29,7 +29,7 @@ function countingStore (): { store: DurableStore, reads: () => number } {
 /** Stores, through the sync ingest path, `count` entries of a fresh author (runs of at most 400), or one entry each of `count` fresh authors. */
 async function seedLog (p: PersistentPipeline, net: string, pipeline: string, count: number): Promise<void> {
   const author = generateIdentity('long')
-  let prev = new Uint8Array(0)
+  let prev: Uint8Array = new Uint8Array(0)
   let run: Uint8Array[] = []
   for (let seq = 1; seq <= count; seq++) {
     const { wire, id } = await encodeEntry(author, { network: net, pipeline, seq, prev, time: Date.now(), flags: FLAG_PERSISTENT, payload: enc(`long ${seq}`) })
