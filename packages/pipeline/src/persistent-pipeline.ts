@@ -139,16 +139,24 @@ export class PersistentPipeline extends BasePipeline {
   /**
    * Puts an entry whose payload `encode` makes (given the seq it will have):
    * for kinds that write their own records (control records, sealed
-   * payloads). Resolves once durable, like `putPacket`.
+   * payloads). Resolves once durable, like `putPacket`. `payloadBytes`, when
+   * known, is held against the commit queue's byte bound while the put is in flight.
    */
-  async putEncoded (encode: (meta: PayloadMeta) => EncodedPayload): Promise<OwnPut> {
+  async putEncoded (encode: (meta: PayloadMeta) => EncodedPayload, payloadBytes = 0): Promise<OwnPut> {
     if (this.closed || this.ctx.stopped) throw new NodeStoppedError(`put on "${this.name}"`)
     // called from afterOpen (part of the open) the log is already loaded
     if (this.#own === undefined) await this.#ready
-    // a backlog of commits holds writers back instead of growing in memory
-    await this.ctx.committer.room()
+    // a backlog of commits holds writers back instead of growing in memory;
+    // what this put writes (entry and head) counts against the bounds until it is durable
+    // (while queued it counts twice: a burst of puts stays well inside them)
+    const release = await this.ctx.committer.room(2, payloadBytes + ENTRY_OVERHEAD_BYTES)
     const own = this.#own as OwnLog
-    const put = await own.put(encode)
+    let put: OwnPut
+    try {
+      put = await own.put(encode)
+    } finally {
+      release()
+    }
     this.ctx.stats.stored++
     this.#delivery.hold(own.state, [{ seq: put.seq, entry: put.entry, idHex: put.idHex, sender: this.ctx.self }])
     this.#stored([put])
@@ -182,7 +190,7 @@ export class PersistentPipeline extends BasePipeline {
     this.checkPut(data)
     await this.#ready
     this.checkPut(data)
-    const { seq, idHex, time } = await this.putEncoded((meta) => this.#codec.encode(data, meta))
+    const { seq, idHex, time } = await this.putEncoded((meta) => this.#codec.encode(data, meta), data.length)
     this.ctx.stats.put++
     return { data, sender: this.ctx.self, timestamp: time.time, id: idHex, pipeline: this.name, seq }
   }
@@ -281,7 +289,9 @@ export class PersistentPipeline extends BasePipeline {
     if (wires.length === 0 || wires.length > limits.maxEntries) return refuse('sync-too-much')
     const now = Date.now()
     const run = []
+    let bytes = 0
     for (const framed of wires) {
+      bytes += framed.length
       if (framed.length > this.#rules.maxPayloadBytes + ENTRY_OVERHEAD_BYTES) return refuse('too-large')
       // entries are views into their (up to 16 MiB) frame: copy, so what is kept (gap buffer, delivery) pins only itself
       const wire = ownBytes(framed)
@@ -294,9 +304,15 @@ export class PersistentPipeline extends BasePipeline {
     const verified = await verifyRun(run, this.ctx.identities)
     if (typeof verified === 'string') return refuse(verified)
     this.ctx.stats.sync.entriesReceived += verified.length
-    // the next batch waits while commits are backed up: durability paces sync
-    await this.ctx.committer.room()
-    const outcome = await this.#ingest(verified, from)
+    // the next batch waits while commits are backed up: durability paces sync;
+    // batches let in together (sync takes several authors' at once) count until their writes are queued
+    const release = await this.ctx.committer.room(verified.length + 1, bytes)
+    let outcome: IngestOutcome
+    try {
+      outcome = await this.#ingest(verified, from)
+    } finally {
+      release()
+    }
     return outcome !== 'fork' && outcome !== 'bad-chain'
   }
 

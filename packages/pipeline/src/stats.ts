@@ -29,7 +29,7 @@ export class StatsBook {
     this.rejects[reason]++
   }
 
-  snapshot (extra: { gapBuffered: number, commits: number, commitOps: number, storageErrors: number }): NodeStats {
+  snapshot (extra: { gapBuffered: number, commits: number, commitOps: number, commitQueued: { ops: number, bytes: number }, storageErrors: number }): NodeStats {
     const rejects = { ...this.rejects }
     return {
       put: this.put,
@@ -48,6 +48,7 @@ export class StatsBook {
       corruptRecords: this.corruptRecords,
       commits: extra.commits,
       commitOps: extra.commitOps,
+      commitQueued: { ...extra.commitQueued },
       storageErrors: extra.storageErrors,
       sync: { ...this.sync }
     }
