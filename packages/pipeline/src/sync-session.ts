@@ -73,7 +73,7 @@ function frameBytes (frame: SyncFrame): number {
  * (signatures) and stored concurrently, so a sync of many authors with a
  * few entries each is not one verification round trip per author; batches
  * of one author are taken strictly in order, each after the one before it
- * is in the log. Bounded by count and bytes: `add` waits for room, so a
+ * is in the log, and one pipeline's after the one before it. Bounded by count and bytes: `add` waits for room, so a
  * peer's frames are not read faster than they are taken in. The first
  * failure is rethrown by the next `add` or `drain`.
  */
@@ -247,6 +247,8 @@ export async function runSyncSession (host: SyncHost, stream: FrameStream, initi
   /** Authors (pipeline and author hex) whose batch we refused: the rest of their batches in this session are ignored. */
   const skipped = new Set<string>()
   const ingests = new IngestWindow(INGEST_WINDOW_BATCHES, INGEST_WINDOW_BYTES)
+  /** The pipeline whose batches are in the window. */
+  let ingesting: string | undefined
 
   try {
     const mine = host.syncablePipelines()
@@ -332,6 +334,12 @@ export async function runSyncSession (host: SyncHost, stream: FrameStream, initi
         }
         const key = `${frame.pipeline}\0${toHex(w.entry.author)}`
         if (skipped.has(key)) continue
+        // pipelines are taken in one after the other, as they are sent (one may
+        // carry what another needs first: the keys of an encrypted pipeline)
+        if (frame.pipeline !== ingesting) {
+          await ingests.drain()
+          ingesting = frame.pipeline
+        }
         await ingests.add(key, frameBytes(frame), async () => {
           // an earlier batch of this author may have been refused meanwhile
           if (skipped.has(key)) return
