@@ -4,9 +4,10 @@ import { catchUp } from './catch-up.js'
 import { floodLatency } from './flood-latency.js'
 import { liveLatency } from './live-latency.js'
 import { liveThroughput } from './live-throughput.js'
+import { manyAuthors } from './many-authors.js'
 import { memory } from './memory.js'
 import { persistentDelivery } from './persistent-delivery.js'
 import { verifyRates } from './verify-rates.js'
 import { writePath } from './write-path.js'
 
-export const SCENARIOS: Scenario[] = [liveThroughput, liveLatency, floodLatency, persistentDelivery, catchUp, writePath, memory, verifyRates]
+export const SCENARIOS: Scenario[] = [liveThroughput, liveLatency, floodLatency, persistentDelivery, catchUp, manyAuthors, writePath, memory, verifyRates]

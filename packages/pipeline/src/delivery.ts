@@ -235,7 +235,7 @@ export class Delivery {
           let progressed = true
           while (progressed && listeners.size > 0 && this.#host.running()) {
             progressed = false
-            for (const state of store.authors()) {
+            for (const state of store.undelivered()) {
               if (state.delivered >= state.durableSeq || listeners.size === 0) continue
               const stuck = this.#stuck.get(state.authorHex)
               if (stuck !== undefined && !this.#mayProgress(state, stuck)) continue

@@ -64,6 +64,8 @@ export class EntryStore {
   readonly #committer: GroupCommitter
   readonly #base: string
   readonly #authors = new Map<string, AuthorState>()
+  /** Authors with durable entries not yet delivered: delivery visits these, not every author. */
+  readonly #undelivered = new Set<AuthorState>()
   readonly #rolledBack = new Set<() => void>()
   /** Bad records seen (`<author>/<seq>`), so each is reported once. */
   readonly #quarantined = new Set<string>()
@@ -132,6 +134,7 @@ export class EntryStore {
       state.floorHead = floor.head
       state.delivered = Math.max(state.delivered, state.floor)
     }
+    for (const state of this.#authors.values()) this.#noteUndelivered(state)
   }
 
   #decodeHead (key: string, value: Uint8Array): AuthorHead {
@@ -147,6 +150,20 @@ export class EntryStore {
   /** Authors with at least one entry or watermark. */
   authors (): IterableIterator<AuthorState> {
     return this.#authors.values()
+  }
+
+  /**
+   * Authors with durable entries above their delivered watermark, in the
+   * order they got them. Kept as entries land and are marked delivered, so
+   * a delivery pass costs what is new, not one visit per known author.
+   */
+  undelivered (): IterableIterator<AuthorState> {
+    return this.#undelivered.values()
+  }
+
+  #noteUndelivered (state: AuthorState): void {
+    if (state.delivered < state.durableSeq) this.#undelivered.add(state)
+    else this.#undelivered.delete(state)
   }
 
   /** Authors in a stable order (by key), for reading the log author by author. */
@@ -198,6 +215,7 @@ export class EntryStore {
         if (last.seq > state.durableSeq) {
           state.durableSeq = last.seq
           state.durableHead = last.id
+          this.#noteUndelivered(state)
         }
         for (const e of entries) state.pending.delete(e.seq)
       })
@@ -209,6 +227,7 @@ export class EntryStore {
   /** Records that entries up to `seq` were delivered; written with the next group commit. */
   async markDelivered (state: AuthorState, seq: number): Promise<void> {
     state.delivered = Math.max(state.delivered, seq)
+    this.#noteUndelivered(state)
     await this.#committer.write([{ key: `${this.#base}/d/${state.authorHex}`, value: AuthorHead.encode({ author: pb(state.author), seq: state.delivered }) }])
   }
 
@@ -254,6 +273,46 @@ export class EntryStore {
     return out
   }
 
+  /**
+   * Several authors' durable entries with one datastore read: for each range
+   * `[state, from, to]`, what {@link read} gives for it (checked the same way,
+   * a bad record ending that author's entries there). Serving many authors
+   * with a few entries each costs one read per group, not one per author.
+   */
+  async readMany (ranges: ReadonlyArray<readonly [AuthorState, number, number]>): Promise<StoredEntry[][]> {
+    const keys: string[] = []
+    const spans: Array<[number, number]> = []
+    for (const [state, start, to] of ranges) {
+      // below the floor nothing is held, as in read()
+      const from = Math.max(start, state.floor + 1)
+      const last = Math.min(to, state.durableSeq)
+      spans.push([from, last])
+      for (let seq = from; seq <= last; seq++) keys.push(this.#entryKey(state.authorHex, seq))
+    }
+    const values = keys.length === 0 ? [] : await this.#kv.getMany(keys)
+    const out: StoredEntry[][] = []
+    let at = 0
+    for (let r = 0; r < ranges.length; r++) {
+      const state = (ranges[r] as readonly [AuthorState, number, number])[0]
+      const [from, last] = spans[r] as [number, number]
+      const entries: StoredEntry[] = []
+      let bad = false
+      for (let seq = from; seq <= last; seq++, at++) {
+        // bad: the rest of this author is skipped; pruned while this read was under way: not a bad record
+        if (bad || seq <= state.floor) continue
+        const e = checkRecord(state, seq, values[at])
+        if (e === undefined) {
+          this.#bad(state, seq, entries[entries.length - 1])
+          bad = true
+          continue
+        }
+        entries.push(e)
+      }
+      out.push(entries)
+    }
+    return out
+  }
+
   #bad (state: AuthorState, seq: number, before: StoredEntry | undefined): void {
     const key = `${state.authorHex}/${seq}`
     const repair = !this.#keep.has(state.authorHex)
@@ -286,6 +345,7 @@ export class EntryStore {
       const top = state.durableSeq
       state.seq = state.durableSeq = seq - 1
       state.head = state.durableHead = prevId
+      this.#noteUndelivered(state)
       const ops: KvOp[] = []
       for (let s = seq; s <= top; s++) ops.push({ key: this.#entryKey(state.authorHex, s) })
       ops.push({ key: `${this.#base}/h/${state.authorHex}`, value: AuthorHead.encode({ author: pb(state.author), seq: seq - 1, head: pb(prevId) }) })
@@ -309,6 +369,7 @@ export class EntryStore {
     state.floor = seq
     state.floorHead = head
     state.delivered = Math.max(state.delivered, seq)
+    this.#noteUndelivered(state)
     const ops: KvOp[] = []
     for (let s = before.floor + 1; s <= seq; s++) ops.push({ key: this.#entryKey(state.authorHex, s) })
     ops.push(this.#floorOp(state), this.#deliveredOp(state))
@@ -336,6 +397,7 @@ export class EntryStore {
     state.seq = state.durableSeq = state.floor = seq
     state.head = state.durableHead = state.floorHead = head
     state.delivered = seq
+    this.#noteUndelivered(state)
     moved()
     const ops: KvOp[] = []
     for (let s = before.floor + 1; s <= before.seq; s++) ops.push({ key: this.#entryKey(state.authorHex, s) })
@@ -349,6 +411,7 @@ export class EntryStore {
       state.floor = before.floor
       state.floorHead = before.floorHead
       state.delivered = before.delivered
+      this.#noteUndelivered(state)
       throw err
     }
     return true

@@ -53,6 +53,9 @@ export class GroupCommitter {
   #queue: Waiting[] = []
   #queuedOps = 0
   #queuedBytes = 0
+  /** Room held by writers let in by `room()` for writes they are about to make. */
+  #reservedOps = 0
+  #reservedBytes = 0
   #running: Promise<void> | undefined
   /** The last write of the batch being written now. */
   #writing: Waiting | undefined
@@ -90,13 +93,31 @@ export class GroupCommitter {
     await done
   }
 
-  /** Resolves when the queue is within its bounds: writers of bulk input (sync) await it before taking more. */
-  async room (): Promise<void> {
+  /**
+   * Resolves when the queue is within its bounds: writers of bulk input
+   * (sync batches, puts) await it before taking more. With `ops` and
+   * `bytes`, the caller is let in with that much room held for the writes it
+   * is about to make, until it calls the returned release: writers let in at
+   * the same moment (a burst of puts, each still signing) count against the
+   * bounds before their writes are queued, so together they cannot overrun them.
+   */
+  async room (ops = 0, bytes = 0): Promise<() => void> {
     while (this.#full()) await new Promise<void>(resolve => { this.#roomWaiters.push(resolve) })
+    if (ops === 0 && bytes === 0) return () => {}
+    this.#reservedOps += ops
+    this.#reservedBytes += bytes
+    let held = true
+    return () => {
+      if (!held) return
+      held = false
+      this.#reservedOps -= ops
+      this.#reservedBytes -= bytes
+      this.#wakeWriters()
+    }
   }
 
   #full (): boolean {
-    return this.#queuedOps > this.#limits.maxQueuedOps || this.#queuedBytes > this.#limits.maxQueuedBytes
+    return this.#queuedOps + this.#reservedOps > this.#limits.maxQueuedOps || this.#queuedBytes + this.#reservedBytes > this.#limits.maxQueuedBytes
   }
 
   /**

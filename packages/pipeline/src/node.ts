@@ -323,7 +323,7 @@ class Node extends TypedEventTarget<PipesNodeEvents> implements PipesNode, SyncH
       if (p instanceof PersistentPipeline) { gapBuffered += p.gapBuffered; gapDropped += p.gapDropped }
     }
     this.#stats.gapDropped = gapDropped
-    return this.#stats.snapshot({ gapBuffered, commits: this.#committer.stats.commits, commitOps: this.#committer.stats.ops, storageErrors: this.#committer.stats.failed, sessions: this.#scheduler.activity(), mailboxHeld: this.#mailboxKind?.held() ?? { authors: 0, entries: 0, bytes: 0 } })
+    return this.#stats.snapshot({ gapBuffered, commits: this.#committer.stats.commits, commitOps: this.#committer.stats.ops, commitQueued: this.#committer.queued, storageErrors: this.#committer.stats.failed, sessions: this.#scheduler.activity(), mailboxHeld: this.#mailboxKind?.held() ?? { authors: 0, entries: 0, bytes: 0 } })
   }
 }
 

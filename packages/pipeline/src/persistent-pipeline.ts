@@ -3,6 +3,7 @@ import { BasePipeline } from './base-pipeline.js'
 import { NodeStoppedError } from './errors.js'
 import { Delivery } from './delivery.js'
 import { FLAG_PERSISTENT } from './entry-codec.js'
+import { ENTRY_OVERHEAD_BYTES } from './entry-rules.js'
 import { StoredIngest } from './ingest/stored-ingest.js'
 import { PipelineLog } from './log/pipeline-log.js'
 import { plainCodec } from './payload-codec.js'
@@ -116,16 +117,24 @@ export class PersistentPipeline extends BasePipeline {
   /**
    * Puts an entry whose payload `encode` makes (given the seq it will have):
    * packets, and the records of kinds (control records, sealed envelopes)
-   * through {@link kindLog}. Resolves once durable.
+   * through {@link kindLog}. Resolves once durable. `payloadBytes`, when
+   * known, is held against the commit queue's byte bound while the put is in flight.
    */
-  async #put (encode: (meta: PayloadMeta) => EncodedPayload): Promise<OwnPut> {
+  async #put (encode: (meta: PayloadMeta) => EncodedPayload, payloadBytes = 0): Promise<OwnPut> {
     if (this.closed || this.ctx.stopped) throw new NodeStoppedError(`put on "${this.name}"`)
     // called from the codec's open (part of the open) the log is already loaded
     if (this.#log.own === undefined) await this.#ready
-    // a backlog of commits holds writers back instead of growing in memory
-    await this.ctx.committer.room()
+    // a backlog of commits holds writers back instead of growing in memory;
+    // what this put writes (entry and head) counts against the bounds until it is durable
+    // (while queued it counts twice: a burst of puts stays well inside them)
+    const release = await this.ctx.committer.room(2, payloadBytes + ENTRY_OVERHEAD_BYTES)
     const own = this.#log.own as OwnLog
-    const put = await own.put(encode)
+    let put: OwnPut
+    try {
+      put = await own.put(encode)
+    } finally {
+      release()
+    }
     this.ctx.stats.stored++
     this.#delivery.hold(own.state, [{ seq: put.seq, entry: put.entry, idHex: put.idHex, sender: this.ctx.self }])
     this.#stored([put])
@@ -159,7 +168,7 @@ export class PersistentPipeline extends BasePipeline {
     this.checkPut(data)
     await this.#ready
     this.checkPut(data)
-    const { seq, idHex, time } = await this.#put((meta) => this.#codec.encode(data, meta))
+    const { seq, idHex, time } = await this.#put((meta) => this.#codec.encode(data, meta), data.length)
     this.ctx.stats.put++
     return { data, sender: this.ctx.self, timestamp: time.time, id: idHex, pipeline: this.name, seq }
   }

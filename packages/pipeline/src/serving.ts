@@ -42,6 +42,18 @@ export async function * missingBatches (host: ServingHost, remote: AuthorHead[],
   const { ctx, store } = host
   const theirs = new Map<string, AuthorHead>()
   for (const h of remote) theirs.set(toHex(h.author), h)
+  /** Authors lacking at most one read's worth, read together with one datastore read: [state, from, to]. */
+  let group: Array<[AuthorState, number, number]> = []
+  let grouped = 0
+  const readGroup = async function * (): AsyncIterable<Uint8Array[]> {
+    const ranges = group
+    group = []
+    grouped = 0
+    const chunks = await store.readMany(ranges)
+    for (let i = 0; i < ranges.length && !host.closed(); i++) {
+      yield * batchesOf(ctx, store, (ranges[i] as [AuthorState, number, number])[0], chunks[i] as StoredEntry[], limits, host)
+    }
+  }
   for (const state of [...store.authors()]) {
     const known = theirs.get(state.authorHex)
     let next = (known?.seq ?? 0) + 1
@@ -55,23 +67,47 @@ export async function * missingBatches (host: ServingHost, remote: AuthorHead[],
         continue
       }
     }
-    if (next > state.durableSeq) continue
+    if (next > state.durableSeq || host.closed()) continue
     // the front of this log was dropped (mailbox expiry): a peer behind it is served only from a checkpoint it was sent
     if (next <= state.floor) continue
+    const lacking = state.durableSeq - next + 1
+    if (lacking <= limits.maxEntries) {
+      group.push([state, next, state.durableSeq])
+      grouped += lacking
+      if (grouped >= limits.maxEntries) yield * readGroup()
+      continue
+    }
     while (next <= state.durableSeq && !host.closed()) {
       const chunk = await store.read(state, next, Math.min(state.durableSeq, next + limits.maxEntries - 1))
-      let bytes = 0
-      let count = 0
-      for (const e of chunk) {
-        if (count > 0 && bytes + e.wire.length > limits.maxBytes) break
-        bytes += e.wire.length
-        count++
+      let sent = 0
+      for await (const batch of batchesOf(ctx, store, state, chunk, limits, host)) {
+        sent += batch.length
+        yield batch
       }
-      const batch = await endOnChecked(ctx, store, state, chunk.slice(0, count))
-      if (batch.length === 0) break
-      yield batch.map(e => e.wire)
-      next = (batch[batch.length - 1] as StoredEntry).seq + 1
+      // nothing sendable (a bad record, an entry whose signature fails): this author ends here
+      if (sent === 0) break
+      next += sent
     }
+  }
+  if (group.length > 0 && !host.closed()) yield * readGroup()
+}
+
+/** Splits a run of one author's stored entries into batches within `limits`, each ending on a checked entry; stops where one cannot. */
+async function * batchesOf (ctx: NodeContext, store: EntryStore, state: AuthorState, chunk: StoredEntry[], limits: BatchLimits, host: ServingHost): AsyncIterable<Uint8Array[]> {
+  let at = 0
+  while (at < chunk.length && !host.closed()) {
+    let bytes = 0
+    let count = 0
+    for (let i = at; i < chunk.length && count < limits.maxEntries; i++) {
+      const e = chunk[i] as StoredEntry
+      if (count > 0 && bytes + e.wire.length > limits.maxBytes) break
+      bytes += e.wire.length
+      count++
+    }
+    const batch = await endOnChecked(ctx, store, state, chunk.slice(at, at + count))
+    if (batch.length === 0) return
+    yield batch.map(e => e.wire)
+    at += batch.length
   }
 }
 

@@ -40,7 +40,7 @@ export class StatsBook {
     this.rejects[reason]++
   }
 
-  snapshot (extra: { gapBuffered: number, commits: number, commitOps: number, storageErrors: number, sessions: SyncActivity, mailboxHeld: { authors: number, entries: number, bytes: number } }): NodeStats {
+  snapshot (extra: { gapBuffered: number, commits: number, commitOps: number, commitQueued: { ops: number, bytes: number }, storageErrors: number, sessions: SyncActivity, mailboxHeld: { authors: number, entries: number, bytes: number } }): NodeStats {
     const rejects = { ...this.rejects }
     return {
       put: this.put,
@@ -63,6 +63,7 @@ export class StatsBook {
       corruptRecords: this.corruptRecords,
       commits: extra.commits,
       commitOps: extra.commitOps,
+      commitQueued: { ...extra.commitQueued },
       storageErrors: extra.storageErrors,
       sync: { ...this.sync, running: extra.sessions.outbound + extra.sessions.inbound, scheduled: extra.sessions.scheduled },
       mailbox: { ...this.mailbox, ...extra.mailboxHeld }

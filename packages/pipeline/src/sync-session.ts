@@ -74,6 +74,88 @@ export interface CheckpointCarrier {
 /** A session ended because the peer broke the protocol; counted as a refusal. */
 class Refused extends Error {}
 
+/** Batch frames smaller than this are gathered into writes of about this size. */
+const COALESCE_BYTES = 64 * 1024
+
+/** Most received batches being checked and stored at once (of different authors; one author's go in order). */
+const INGEST_WINDOW_BATCHES = 64
+/** Most bytes of received batches being checked and stored at once. */
+const INGEST_WINDOW_BYTES = 8 * 1024 * 1024
+
+function frameBytes (frame: SyncFrame): number {
+  let n = 0
+  for (const e of frame.entries) n += e.length
+  return n
+}
+
+/**
+ * Received batches in flight: batches of different authors are checked
+ * (signatures) and stored concurrently, so a sync of many authors with a
+ * few entries each is not one verification round trip per author; batches
+ * of one author are taken strictly in order, each after the one before it
+ * is in the log, and one pipeline's after the one before it. Bounded by count and bytes: `add` waits for room, so a
+ * peer's frames are not read faster than they are taken in. The first
+ * failure is rethrown by the next `add` or `drain`.
+ */
+class IngestWindow {
+  readonly #maxBatches: number
+  readonly #maxBytes: number
+  /** The last batch of each author in flight. */
+  readonly #tails = new Map<string, Promise<void>>()
+  #count = 0
+  #bytes = 0
+  #failure: { err: unknown } | undefined
+  #wake: (() => void) | undefined
+
+  constructor (maxBatches: number, maxBytes: number) {
+    this.#maxBatches = maxBatches
+    this.#maxBytes = maxBytes
+  }
+
+  /** Starts `task` after the author's batch in flight (if any); resolves once there is room for the next. */
+  async add (author: string, bytes: number, task: () => Promise<void>): Promise<void> {
+    this.#check()
+    const before = this.#tails.get(author)
+    const run = (before === undefined ? task() : before.then(task))
+      .catch((err: unknown) => { this.#failure ??= { err } })
+      .finally(() => {
+        this.#count--
+        this.#bytes -= bytes
+        if (this.#tails.get(author) === run) this.#tails.delete(author)
+        this.#wake?.()
+      })
+    this.#tails.set(author, run)
+    this.#count++
+    this.#bytes += bytes
+    while (this.#count >= this.#maxBatches || (this.#bytes >= this.#maxBytes && this.#count > 1)) await this.#changed()
+    this.#check()
+  }
+
+  /** Resolves once every batch in flight is taken in; rethrows the first failure. */
+  async drain (): Promise<void> {
+    while (this.#count > 0) await this.#changed()
+    this.#check()
+  }
+
+  /** The session failed: failures of what is still in flight are dropped (the session reports its own). */
+  abandon (): void {
+    this.#failure = undefined
+  }
+
+  async #changed (): Promise<void> {
+    await new Promise<void>(resolve => { this.#wake = resolve })
+    this.#wake = undefined
+  }
+
+  #check (): void {
+    const failure = this.#failure
+    if (failure !== undefined) {
+      this.#failure = undefined
+      throw failure.err
+    }
+  }
+}
+
 /** Sends one pipeline's vector as pages of at most `page` heads, the last flagged. */
 async function sendPages (send: (frame: Partial<SyncFrame>) => Promise<void>, kind: SyncFrame.Kind, pipeline: string, heads: AuthorHead[], page: number): Promise<void> {
   for (let i = 0; ; i += page) {
@@ -153,6 +235,29 @@ export async function runSyncSession (host: SyncHost, stream: FrameStream, initi
     ctx.stats.sync.bytesSent += bytes.length
     await stream.send(bytes)
   }
+  // small batches (an author with one new entry) go out many to one write:
+  // one muxer frame and one encryption for them all, not one each
+  let coalesced: Uint8Array[] = []
+  let coalescedBytes = 0
+  const sendCoalesced = async (): Promise<void> => {
+    if (coalesced.length === 0) return
+    const frames = coalesced
+    coalesced = []
+    coalescedBytes = 0
+    await stream.sendMany(frames)
+  }
+  const coalesce = async (frame: Partial<SyncFrame>): Promise<void> => {
+    const bytes = SyncFrame.encode(frame)
+    ctx.stats.sync.bytesSent += bytes.length
+    if (bytes.length >= COALESCE_BYTES) {
+      await sendCoalesced()
+      await stream.send(bytes)
+      return
+    }
+    coalesced.push(bytes)
+    coalescedBytes += bytes.length
+    if (coalescedBytes >= COALESCE_BYTES) await sendCoalesced()
+  }
 
   // a peer that keeps a session busy for ever would hold an inbound slot for ever
   const deadline = setTimeout(() => {
@@ -161,6 +266,9 @@ export async function runSyncSession (host: SyncHost, stream: FrameStream, initi
   unref(deadline)
   /** Authors (pipeline and author hex) whose batch we refused: the rest of their batches in this session are ignored. */
   const skipped = new Set<string>()
+  const ingests = new IngestWindow(INGEST_WINDOW_BATCHES, INGEST_WINDOW_BYTES)
+  /** The pipeline whose batches are in the window. */
+  let ingesting: string | undefined
 
   try {
     const mine = host.syncablePipelines()
@@ -201,15 +309,16 @@ export async function runSyncSession (host: SyncHost, stream: FrameStream, initi
         if (p.checkpoints !== undefined) {
           const sent = p.checkpoints.checkpointsFor(remote, peer)
           for (let i = 0; i < sent.records.length; i += limits.batch.maxEntries) {
-            await send({ kind: SyncFrame.Kind.CHECKPOINT, pipeline: name, entries: sent.records.slice(i, i + limits.batch.maxEntries).map(pb) })
+            await coalesce({ kind: SyncFrame.Kind.CHECKPOINT, pipeline: name, entries: sent.records.slice(i, i + limits.batch.maxEntries).map(pb) })
           }
           remote = sent.remote
         }
         for await (const entries of p.missingFor(remote, limits.batch, peer)) {
-          await send({ kind: SyncFrame.Kind.BATCH, pipeline: name, entries: entries.map(pb) })
+          await coalesce({ kind: SyncFrame.Kind.BATCH, pipeline: name, entries: entries.map(pb) })
           ctx.stats.sync.batchesSent++
           ctx.stats.sync.entriesSent += entries.length
         }
+        await sendCoalesced()
         // what the peer holds is known now; free it
         theirs.heads = []
       }
@@ -253,18 +362,31 @@ export async function runSyncSession (host: SyncHost, stream: FrameStream, initi
         }
         const key = `${frame.pipeline}\0${toHex(w.entry.author)}`
         if (skipped.has(key)) continue
-        if (!(await p.ingestBatch(frame.entries, peer, limits.batch))) {
-          // counted under its reason by ingestBatch; later entries of this author cannot follow on
-          skipped.add(key)
-          ctx.stats.sync.authorsSkipped++
+        // pipelines are taken in one after the other, as they are sent (one may
+        // carry what another needs first: the keys of an encrypted pipeline)
+        if (frame.pipeline !== ingesting) {
+          await ingests.drain()
+          ingesting = frame.pipeline
         }
+        await ingests.add(key, frameBytes(frame), async () => {
+          // an earlier batch of this author may have been refused meanwhile
+          if (skipped.has(key)) return
+          if (!(await p.ingestBatch(frame.entries, peer, limits.batch))) {
+            // counted under its reason by ingestBatch; later entries of this author cannot follow on
+            skipped.add(key)
+            ctx.stats.sync.authorsSkipped++
+          }
+        })
       } else if (frame.kind === SyncFrame.Kind.CHECKPOINT && !done) {
         const p = incoming.has(frame.pipeline) ? mine.get(frame.pipeline) : undefined
         if (p?.checkpoints === undefined) throw protocolError('CHECKPOINT for a pipeline not shared or without checkpoints')
+        // checkpoints move logs' fronts: batches taken in before them land first
+        await ingests.drain()
         await p.checkpoints.ingestCheckpoints(frame.entries, peer)
       } else if (frame.kind === SyncFrame.Kind.DONE && !done) {
         if ([...incoming.values()].some(v => !v.complete)) throw protocolError('DONE before every vector')
         done = true
+        await ingests.drain()
         for (const name of shared) await mine.get(name)?.flush()
         await writer
         for (const name of shared) {
@@ -288,6 +410,8 @@ export async function runSyncSession (host: SyncHost, stream: FrameStream, initi
     await stream.close().catch(() => {})
     return true
   } catch (err) {
+    // batches still being taken in finish (their entries are checked and stored as usual); the stream goes now
+    ingests.abandon()
     if (err instanceof Refused) ctx.stats.sync.refused++
     ctx.stats.sync.failed++
     stream.abort(err instanceof Error ? err : new Error(String(err)))

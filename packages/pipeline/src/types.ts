@@ -263,6 +263,13 @@ export interface NodeStats {
   /** Group commits: synced batches written and operations in them. */
   commits: number
   commitOps: number
+  /**
+   * Writes waiting for a group commit now: operations and bytes (keys and
+   * values). Bounded: past 32,768 operations or 64 MiB, counting what puts
+   * and sync batches already let in are about to write, puts and sync
+   * ingest wait for room.
+   */
+  commitQueued: { ops: number, bytes: number }
   /** Group commits that failed (disk full, I/O error); each also raised `storage-error`. */
   storageErrors: number
   sync: SyncStats

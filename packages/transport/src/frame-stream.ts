@@ -32,6 +32,14 @@ export interface FrameStream {
    * @throws {@link FrameTooLargeError} if the frame is over the limit (nothing is sent).
    */
   send (frame: Uint8Array, options?: { signal?: AbortSignal }): Promise<void>
+  /**
+   * Sends several frames in one write to the muxer (one muxer frame for many
+   * small ones, instead of one each): the remote reads them as separate
+   * frames, exactly as if each were sent with {@link send}.
+   *
+   * @throws {@link FrameTooLargeError} if a frame is over the limit (nothing is sent).
+   */
+  sendMany (frames: readonly Uint8Array[], options?: { signal?: AbortSignal }): Promise<void>
   /** The next frame, or `undefined` once the remote has closed its end. */
   read (): Promise<Uint8Array | undefined>
   /** Iterates the remaining frames until the remote closes its end. Leaving the loop early keeps the stream usable. */
@@ -181,6 +189,25 @@ export class Libp2pFrameStream implements FrameStream {
     }
     await this.#drained(options?.signal)
     if (!this.#stream.send(lp.encode.single(frame))) await this.#drained(options?.signal)
+  }
+
+  async sendMany (frames: readonly Uint8Array[], options?: { signal?: AbortSignal }): Promise<void> {
+    let bytes = 0
+    const encoded: Uint8Array[] = []
+    for (const frame of frames) {
+      if (frame.byteLength > this.maxFrameBytes) {
+        throw new FrameTooLargeError(this.maxFrameBytes, ` (tried to send ${frame.byteLength} bytes)`)
+      }
+      const one = lp.encode.single(frame).subarray()
+      encoded.push(one)
+      bytes += one.byteLength
+    }
+    if (encoded.length === 0) return
+    const all = new Uint8Array(bytes)
+    let at = 0
+    for (const one of encoded) { all.set(one, at); at += one.byteLength }
+    await this.#drained(options?.signal)
+    if (!this.#stream.send(all)) await this.#drained(options?.signal)
   }
 
   /**

@@ -118,7 +118,9 @@ export class StoredIngest {
     if (wires.length === 0 || wires.length > limits.maxEntries) return refuse('sync-too-much')
     const now = Date.now()
     const run = []
+    let bytes = 0
     for (const framed of wires) {
+      bytes += framed.length
       if (framed.length > this.#host.rules.maxPayloadBytes + ENTRY_OVERHEAD_BYTES) return refuse('too-large')
       // entries are views into their (up to 16 MiB) frame: copy, so what is kept (gap buffer, delivery) pins only itself
       const wire = ownBytes(framed)
@@ -131,9 +133,15 @@ export class StoredIngest {
     const verified = await verifyRun(run, this.#host.ctx.identities)
     if (typeof verified === 'string') return refuse(verified)
     this.#host.ctx.stats.sync.entriesReceived += verified.length
-    // the next batch waits while commits are backed up: durability paces sync
-    await this.#host.ctx.committer.room()
-    const outcome = await this.#ingest(verified, from)
+    // the next batch waits while commits are backed up: durability paces sync;
+    // batches let in together (sync takes several authors' at once) count until their writes are queued
+    const release = await this.#host.ctx.committer.room(verified.length + 1, bytes)
+    let outcome: IngestOutcome
+    try {
+      outcome = await this.#ingest(verified, from)
+    } finally {
+      release()
+    }
     return outcome !== 'fork' && outcome !== 'bad-chain' && outcome !== 'refused'
   }
 

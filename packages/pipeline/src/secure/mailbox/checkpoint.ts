@@ -52,7 +52,8 @@ export async function signCheckpoint (identity: LocalIdentity, network: string, 
 /** The fields of a checkpoint record (copied out of `bytes`), or undefined when it is not one. Nothing is verified. */
 export function decodeCheckpoint (bytes: Uint8Array): Checkpoint | undefined {
   if (bytes.length !== CHECKPOINT_BYTES || bytes[0] !== FORMAT) return undefined
-  const own = bytes.slice()
+  // a copy of its own (not `slice()`: on a Node Buffer, as sync frames may be, that is a view into the frame)
+  const own = new Uint8Array(bytes)
   const view = new DataView(own.buffer)
   const seq = Number(view.getBigUint64(1 + AUTHOR_BYTES))
   const time = Number(view.getBigUint64(1 + AUTHOR_BYTES + 8 + HEAD_BYTES))
