@@ -1,6 +1,7 @@
 import { afterEach, expect, it } from 'vitest'
-import { FrameTooLargeError, protocolFor } from '../dist/index.js'
-import { Nodes, text, uniqueNetwork, utf8, waitFor } from './helpers.js'
+import { FrameTooLargeError, protocolFor } from '../src/index.js'
+import { waitFor } from '@pipes/test-support'
+import { Nodes, text, uniqueNetwork, utf8 } from './helpers.js'
 
 const nodes = new Nodes()
 afterEach(async () => { await nodes.stopAll() })
@@ -11,7 +12,7 @@ it('frames sent together with sendMany are read one by one, in order, with frame
   const id = uniqueNetwork('send-many')
   const a = await nodes.create({ id, listen: ['/memory/' + id + '-a'] }, {}, 'a')
   const b = await nodes.create({ id, listen: ['/memory/' + id + '-b'], bootstrap: a.addresses() }, {}, 'b')
-  await waitFor(() => a.peers().includes(b.peerId), 'connected')
+  await waitFor(() => a.peers().includes(b.peerId), { message: 'connected' })
   const protocol = protocolFor(id, 'collect', '1.0.0')
   const got: string[] = []
   const finished = new Promise<void>((resolve, reject) => {
