@@ -1,6 +1,6 @@
 import { decodeWire } from './entry-codec.js'
 import { callListener } from './listener-set.js'
-import { Mutex } from './mutex.js'
+import { Mutex } from '@pipes/interface'
 import { unref } from './sync-session.js'
 import type { NodeContext } from './context.js'
 import type { UnsignedEntry } from './entry-codec.js'
