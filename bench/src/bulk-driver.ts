@@ -7,7 +7,8 @@
  */
 import { performance } from 'node:perf_hooks'
 import { MEASURED, makePayload, readPayload } from './payload.js'
-import { Pulse, waitForProgress, waitUntil } from './wait.js'
+import { waitFor } from '@pipes/test-support'
+import { Pulse, waitForProgress } from './wait.js'
 
 /** A started group of nodes, any of which may write. */
 export interface BulkSwarm {
@@ -91,7 +92,7 @@ export async function bulkWrite (
   let end = lastDelivery > 0 ? lastDelivery : Number.NaN
   const confirm = swarm.confirmStored
   if (confirm != null && outcome === 'done') {
-    await waitUntil('every node holding every entry', async () => await confirm(total * (round + 1)), 60_000, 20)
+    await waitFor(async () => await confirm(total * (round + 1)), { timeout: 60_000, interval: 20, message: 'every node holding every entry' })
     end = performance.now()
   }
   const lost = got.reduce((a, n, node) => a + (expected(node) - n), 0)

@@ -8,7 +8,7 @@ import type { SignaturePolicy } from './baseline/gossipsub.js'
 import type { BulkSwarm } from './bulk-driver.js'
 import { WARMUP, makePayload, readPayload } from './payload.js'
 import { startPipesSwarm } from './pipes-nodes.js'
-import { waitUntil } from './wait.js'
+import { waitFor } from '@pipes/test-support'
 
 const TOPIC = '/bench/bulk'
 
@@ -45,8 +45,7 @@ export async function pipesBulkSwarm (size: number, authors: number, dir: string
       })
     })
     for (let a = 0; a < authors; a++) await (pipelines[a] as (typeof pipelines)[number]).putPacket(makePayload(WARMUP, a, 64))
-    await waitUntil('warm-up entries reaching every Pipes node',
-      () => warm.every((s, i) => s.size >= authors - (i < authors ? 1 : 0)), 30_000)
+    await waitFor(() => warm.every((s, i) => s.size >= authors - (i < authors ? 1 : 0)), { timeout: 30_000, interval: 10, message: 'warm-up entries reaching every Pipes node' })
     return {
       size,
       write: async (author, data) => { await (pipelines[author] as (typeof pipelines)[number]).putPacket(data) },

@@ -19,7 +19,7 @@ import { attachEntrySignature, encodeUnsignedEntry, FLAG_PERSISTENT } from '@pip
 import { startHostilePeer } from '@pipes/testkit'
 import type { HostilePeer } from '@pipes/testkit'
 import { makePayload, WARMUP } from './payload.js'
-import { waitUntil } from './wait.js'
+import { waitFor } from '@pipes/test-support'
 
 /** What the parent sends. */
 export type FloodChildRequest =
@@ -109,7 +109,7 @@ process.on('message', (msg: FloodChildRequest) => {
         hostile = await startHostilePeer({ networkId: msg.networkId, transport: 'tcp' })
         hostile.subscribe(msg.topic)
         await hostile.dial(msg.target)
-        await waitUntil('hostile peer in the receiver\'s mesh', () => (hostile as HostilePeer).subscribers(msg.topic).length > 0, 20_000)
+        await waitFor(() => (hostile as HostilePeer).subscribers(msg.topic).length > 0, { timeout: 20_000, interval: 10, message: 'hostile peer in the receiver\'s mesh' })
         send({ kind: 'ready' })
       } else if (msg.kind === 'flood') {
         await flood(msg.perSecond)

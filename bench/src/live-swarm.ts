@@ -7,7 +7,8 @@ import { createBareSwarm } from './baseline/gossipsub.js'
 import type { SignaturePolicy, StrictNoSign, StrictSign } from './baseline/gossipsub.js'
 import { MEASURED, WARMUP, makePayload, readPayload } from './payload.js'
 import { startPipesSwarm } from './pipes-nodes.js'
-import { Counter, withTimeout } from './wait.js'
+import { withTimeout } from '@pipes/test-support'
+import { Counter } from './wait.js'
 import { setTimeout as sleep } from 'node:timers/promises'
 
 /** The systems a live scenario compares. */
@@ -86,13 +87,13 @@ export async function startLiveSwarm (kind: LiveSystemKind, count: number, dir: 
       if (readPayload(data).kind === WARMUP && !heard.has(receiver)) { heard.add(receiver); allHeard.add() }
     })
     const ready = allHeard.wait(swarm.receivers)
-    await withTimeout('warm-up packet reaching every receiver', 20_000, (async () => {
+    await withTimeout((async () => {
       for (let i = 0; heard.size < swarm.receivers && i < 200; i++) {
         await swarm.publish(makePayload(WARMUP, i, 64))
         await Promise.race([ready, sleep(100)])
       }
       await ready
-    })())
+    })(), 20_000, 'warm-up packet reaching every receiver')
     return swarm
   } catch (err) {
     await swarm.stop()

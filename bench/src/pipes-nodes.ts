@@ -12,7 +12,7 @@ import type { PipesNode } from '@pipes/pipeline'
 import { createTransport } from '@pipes/transport'
 import type { Transport } from '@pipes/transport'
 import { LevelDatastore } from 'datastore-level'
-import { waitUntil, withTimeout } from './wait.js'
+import { waitFor, withTimeout } from '@pipes/test-support'
 
 /** One running Pipes node and what it stands on. */
 export interface PipesPeer {
@@ -52,8 +52,8 @@ export async function startPipesPeer (opts: PipesPeerOptions): Promise<PipesPeer
   let transport: Transport | undefined
   let node: PipesNode | undefined
   const stop = async (): Promise<void> => {
-    if (node != null) await withTimeout('stopping a Pipes node', 15_000, node.stop()).catch(() => {})
-    if (transport?.started === true) await withTimeout('stopping a transport', 15_000, transport.stop()).catch(() => {})
+    if (node != null) await withTimeout(node.stop(), 15_000, 'stopping a Pipes node').catch(() => {})
+    if (transport?.started === true) await withTimeout(transport.stop(), 15_000, 'stopping a transport').catch(() => {})
     await datastore.close().catch(() => {})
   }
   try {
@@ -67,8 +67,8 @@ export async function startPipesPeer (opts: PipesPeerOptions): Promise<PipesPeer
       datastore,
       ...(opts.syncIntervalMs != null ? { syncIntervalMs: opts.syncIntervalMs } : {})
     })
-    if (!transport.started) await withTimeout('starting a transport', 20_000, transport.start())
-    await withTimeout('starting a Pipes node', 20_000, node.start())
+    if (!transport.started) await withTimeout(transport.start(), 20_000, 'starting a transport')
+    await withTimeout(node.start(), 20_000, 'starting a Pipes node')
     return { identity, transport, node, datastore, path, stop }
   } catch (err) {
     await stop()
@@ -78,8 +78,8 @@ export async function startPipesPeer (opts: PipesPeerOptions): Promise<PipesPeer
 
 /** Dials `address` (a multiaddr ending in /p2p/<id>) and waits (bounded) until `remotePeerId` is a peer. */
 export async function dialAddress (peer: PipesPeer, address: string, remotePeerId: string): Promise<void> {
-  await withTimeout('dialing a Pipes node', 10_000, peer.transport.dial(address))
-  await waitUntil('Pipes connection established', () => peer.transport.peers().includes(remotePeerId), 10_000)
+  await withTimeout(peer.transport.dial(address), 10_000, 'dialing a Pipes node')
+  await waitFor(() => peer.transport.peers().includes(remotePeerId), { timeout: 10_000, interval: 10, message: 'Pipes connection established' })
 }
 
 /** Connects `a` to `b` and waits (bounded) until both see the connection. */
@@ -87,7 +87,7 @@ export async function connectPeers (a: PipesPeer, b: PipesPeer): Promise<void> {
   const addr = b.transport.addresses()[0]
   if (addr == null) throw new Error('the Pipes node has no listen address')
   await dialAddress(a, addr, b.transport.peerId)
-  await waitUntil('Pipes connection seen from both ends', () => b.transport.peers().includes(a.transport.peerId), 10_000)
+  await waitFor(() => b.transport.peers().includes(a.transport.peerId), { timeout: 10_000, interval: 10, message: 'Pipes connection seen from both ends' })
 }
 
 /** A started, fully connected group of Pipes nodes. */

@@ -1,41 +1,10 @@
 /**
  * Bounded waits. Nothing in the benchmark waits without a limit: a wait either
  * sees its condition, or gives up after a total deadline or after a stretch
- * with no progress, and says which.
+ * with no progress, and says which. Plain deadlines (`waitFor`, `withTimeout`)
+ * are `@pipes/test-support`'s; here are the progress wait and the counters.
  */
 import { setTimeout as sleep } from 'node:timers/promises'
-
-/** Raised when a bounded wait runs out of time. */
-export class BenchTimeoutError extends Error {
-  static override name = 'BenchTimeoutError'
-  constructor (what: string, ms: number) {
-    super(`${what}: gave up after ${ms} ms`)
-    this.name = 'BenchTimeoutError'
-  }
-}
-
-/** Races a promise against a deadline; the timer never keeps the process alive. */
-export async function withTimeout<T> (what: string, ms: number, promise: Promise<T>): Promise<T> {
-  let timer: NodeJS.Timeout | undefined
-  const timeout = new Promise<never>((_resolve, reject) => {
-    timer = setTimeout(() => reject(new BenchTimeoutError(what, ms)), ms)
-    timer.unref()
-  })
-  try {
-    return await Promise.race([promise, timeout])
-  } finally {
-    clearTimeout(timer)
-  }
-}
-
-/** Polls `condition` every `intervalMs` until it holds; throws after `timeoutMs`. */
-export async function waitUntil (what: string, condition: () => boolean | Promise<boolean>, timeoutMs: number, intervalMs = 10): Promise<void> {
-  const deadline = Date.now() + timeoutMs
-  while (!(await condition())) {
-    if (Date.now() > deadline) throw new BenchTimeoutError(what, timeoutMs)
-    await sleep(intervalMs)
-  }
-}
 
 /** How a progress wait ended. */
 export type ProgressOutcome = 'done' | 'stalled' | 'deadline'

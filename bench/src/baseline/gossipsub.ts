@@ -13,7 +13,7 @@ import { tcp } from '@libp2p/tcp'
 import { createLibp2p } from 'libp2p'
 import type { Libp2p } from 'libp2p'
 import type { Identify } from '@libp2p/identify'
-import { waitUntil, withTimeout } from '../wait.js'
+import { waitFor, withTimeout } from '@pipes/test-support'
 
 export { StrictNoSign, StrictSign }
 export type { SignaturePolicy }
@@ -29,7 +29,7 @@ export interface BareNodeOptions {
 
 /** Starts one bare node listening on an ephemeral 127.0.0.1 TCP port. */
 export async function createBareNode ({ policy = StrictSign }: BareNodeOptions = {}): Promise<BareNode> {
-  return await withTimeout('starting a bare libp2p node', 20_000, createLibp2p({
+  return await withTimeout(createLibp2p({
     addresses: { listen: ['/ip4/127.0.0.1/tcp/0'] },
     transports: [tcp()],
     connectionEncrypters: [noise()],
@@ -42,7 +42,7 @@ export async function createBareNode ({ policy = StrictSign }: BareNodeOptions =
         allowPublishToZeroTopicPeers: true
       })
     }
-  }))
+  }), 20_000, 'starting a bare libp2p node')
 }
 
 /** Dials every pair once so the nodes form a full mesh of connections. */
@@ -51,7 +51,7 @@ export async function connectAll (nodes: readonly BareNode[]): Promise<void> {
     for (let j = i + 1; j < nodes.length; j++) {
       const a = nodes[i] as BareNode
       const b = nodes[j] as BareNode
-      await withTimeout('dialing a bare node', 10_000, a.dial(b.getMultiaddrs()))
+      await withTimeout(a.dial(b.getMultiaddrs()), 10_000, 'dialing a bare node')
     }
   }
 }
@@ -68,7 +68,7 @@ export async function joinTopic (nodes: readonly BareNode[], topic: string): Pro
     const router = n.services.pubsub as unknown as { getMeshPeers?: (t: string) => string[] }
     return router.getMeshPeers?.(topic).length ?? n.services.pubsub.getSubscribers(topic).length
   }
-  await waitUntil(`gossipsub mesh on ${topic}`, () => nodes.every((n) => meshSize(n) >= want), 15_000, 20)
+  await waitFor(() => nodes.every((n) => meshSize(n) >= want), { timeout: 15_000, interval: 20, message: `gossipsub mesh on ${topic}` })
 }
 
 /** A started, fully connected group of bare nodes, all on one topic. */
@@ -82,7 +82,7 @@ export interface BareSwarm {
 export async function createBareSwarm (count: number, topic: string, options: BareNodeOptions = {}): Promise<BareSwarm> {
   const nodes: BareNode[] = []
   const stop = async (): Promise<void> => {
-    await Promise.allSettled(nodes.map(async (n) => await withTimeout('stopping a bare node', 10_000, Promise.resolve(n.stop()))))
+    await Promise.allSettled(nodes.map(async (n) => await withTimeout(Promise.resolve(n.stop()), 10_000, 'stopping a bare node')))
   }
   try {
     for (let i = 0; i < count; i++) nodes.push(await createBareNode(options))

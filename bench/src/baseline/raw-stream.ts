@@ -7,7 +7,7 @@
 import { performance } from 'node:perf_hooks'
 import { createBareNode } from './gossipsub.js'
 import type { BareNode } from './gossipsub.js'
-import { withTimeout } from '../wait.js'
+import { withTimeout } from '@pipes/test-support'
 
 const PROTOCOL = '/pipes-bench/raw/1.0.0'
 const WRITE_BYTES = 64 * 1024
@@ -45,18 +45,18 @@ export async function rawTransfer (frames: number, frameBytes: number, { timeout
       await stream.close()
     })
     const start = performance.now()
-    const stream = await withTimeout('dialing the raw-stream sender', 10_000, receiver.dialProtocol(sender.getMultiaddrs(), PROTOCOL))
+    const stream = await withTimeout(receiver.dialProtocol(sender.getMultiaddrs(), PROTOCOL), 10_000, 'dialing the raw-stream sender')
     let got = 0
-    await withTimeout('raw stream transfer', timeoutMs, (async () => {
+    await withTimeout((async () => {
       for await (const chunk of stream) {
         got += chunk.byteLength
         if (got >= total) break
       }
-    })())
+    })(), timeoutMs, 'raw stream transfer')
     const seconds = (performance.now() - start) / 1000
     if (got < total) throw new Error(`raw stream ended after ${got} of ${total} bytes`)
     return { bytes: got, seconds }
   } finally {
-    await Promise.allSettled(nodes.map(async (n) => await withTimeout('stopping a bare node', 10_000, Promise.resolve(n.stop()))))
+    await Promise.allSettled(nodes.map(async (n) => await withTimeout(Promise.resolve(n.stop()), 10_000, 'stopping a bare node')))
   }
 }

@@ -10,7 +10,8 @@ import { MEASURED, WARMUP, makePayload, readPayload } from '../payload.js'
 import { compareGroup } from '../scenario.js'
 import type { ResultRow, Scenario, ScenarioContext } from '../scenario.js'
 import { summarize } from '../stats.js'
-import { Counter, waitForProgress, waitUntil, withTimeout } from '../wait.js'
+import { waitFor, withTimeout } from '@pipes/test-support'
+import { Counter, waitForProgress } from '../wait.js'
 import { writeAll } from '../writer.js'
 import { connectPeers, entryWireBytes, startPipesPeer } from '../pipes-nodes.js'
 
@@ -42,7 +43,7 @@ async function pipesCatchUp (ctx: ScenarioContext, count: number): Promise<Catch
         .addPacketListener((p) => { if (readPayload(p.data).kind === WARMUP) heard.add() })
       await connectPeers(first, author)
       await log.putPacket(makePayload(WARMUP, 0, 64))
-      await withTimeout('warm-up entry reaching the peer', 20_000, heard.wait(1))
+      await withTimeout(heard.wait(1), 20_000, 'warm-up entry reaching the peer')
     } finally {
       await first.stop()
     }
@@ -62,7 +63,7 @@ async function pipesCatchUp (ctx: ScenarioContext, count: number): Promise<Catch
       if (outcome === 'done') {
         // Listeners see only durable entries; the restarted node's count of
         // entries it stored confirms it.
-        await waitUntil('the rejoined peer holding every entry', () => reader.node.stats().stored >= count, 60_000, 20)
+        await waitFor(() => reader.node.stats().stored >= count, { timeout: 60_000, interval: 20, message: 'the rejoined peer holding every entry' })
       }
       const seconds = (performance.now() - start) / 1000
       return { entriesPerSecond: got.value / seconds, entryBytes, missing: count - got.value, failedSessions: reader.node.stats().sync.failed }

@@ -20,7 +20,7 @@ import { startPipesSwarm } from '../pipes-nodes.js'
 import type { PipesSwarm } from '../pipes-nodes.js'
 import type { ResultRow, Scenario } from '../scenario.js'
 import { percentile, summarize } from '../stats.js'
-import { waitUntil, withTimeout } from '../wait.js'
+import { waitFor, withTimeout } from '@pipes/test-support'
 import { liveRunNote } from './notes.js'
 
 const CHILD = join(dirname(fileURLToPath(import.meta.url)), 'flood-child.js')
@@ -44,21 +44,21 @@ class Flooder {
   send (req: FloodChildRequest): void { this.#proc.send(req) }
 
   async next<K extends FloodChildReport['kind']> (kind: K, timeoutMs: number): Promise<Extract<FloodChildReport, { kind: K }>> {
-    return await withTimeout(`the flood process's ${kind} report`, timeoutMs, (async () => {
+    return await withTimeout((async () => {
       for (;;) {
         const r = this.#reports.shift()
         if (r?.kind === 'error') throw new Error(`flood process: ${r.error}`)
         if (r?.kind === kind) return r as Extract<FloodChildReport, { kind: K }>
         if (r === undefined) await new Promise<void>((resolve) => { this.#wake = resolve })
       }
-    })())
+    })(), timeoutMs, `the flood process's ${kind} report`)
   }
 
   async stop (): Promise<void> {
     if (this.#proc.exitCode !== null) return
     const exited = new Promise<void>((resolve) => { this.#proc.once('exit', () => { resolve() }) })
     this.send({ kind: 'exit' })
-    await withTimeout('the flood process exiting', 10_000, exited).catch(() => { this.#proc.kill('SIGKILL') })
+    await withTimeout(exited, 10_000, 'the flood process exiting').catch(() => { this.#proc.kill('SIGKILL') })
   }
 }
 
@@ -108,7 +108,7 @@ export const floodLatency: Scenario = {
       let warmed = false
       pair.onReceive(() => { warmed = true })
       await pair.publish(makePayload(WARMUP, 0, 64))
-      await waitUntil('warm-up packet at the receiver', () => warmed, 20_000)
+      await waitFor(() => warmed, { timeout: 20_000, interval: 10, message: 'warm-up packet at the receiver' })
 
       const target = receiverPeer.transport.addresses()[0]
       if (target == null) throw new Error('the receiver has no listen address')

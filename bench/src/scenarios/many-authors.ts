@@ -14,7 +14,8 @@ import { rawTransfer } from '../baseline/raw-stream.js'
 import { compareGroup } from '../scenario.js'
 import type { ResultRow, Scenario, ScenarioContext } from '../scenario.js'
 import { summarize } from '../stats.js'
-import { Counter, waitForProgress, waitUntil } from '../wait.js'
+import { waitFor } from '@pipes/test-support'
+import { Counter, waitForProgress } from '../wait.js'
 import { connectPeers, startPipesPeer } from '../pipes-nodes.js'
 import type { PipesPeer } from '../pipes-nodes.js'
 
@@ -90,7 +91,7 @@ export async function manyAuthorSync (ctx: ScenarioContext, count: number): Prom
       const seconds = (performance.now() - start) / 1000
       if (outcome === 'done') {
         // bytes are counted once both ends finished the session (the receipts come last)
-        await waitUntil('the sync session completing on both ends', () => full.node.stats().sync.sessions >= 1 && empty.node.stats().sync.sessions >= 1, 120_000, 20)
+        await waitFor(() => full.node.stats().sync.sessions >= 1 && empty.node.stats().sync.sessions >= 1, { timeout: 120_000, interval: 20, message: 'the sync session completing on both ends' })
       }
       return {
         seconds,

@@ -11,7 +11,7 @@ import { fileURLToPath } from 'node:url'
 import type { MemoryChildReport, MemoryChildRequest } from '../memory-child.js'
 import type { ResultRow, Scenario, ScenarioContext } from '../scenario.js'
 import { summarize } from '../stats.js'
-import { withTimeout } from '../wait.js'
+import { withTimeout } from '@pipes/test-support'
 
 const CHILD = join(dirname(fileURLToPath(import.meta.url)), 'memory-child.js')
 
@@ -28,15 +28,15 @@ async function startChild (req: MemoryChildRequest, timeoutMs: number): Promise<
   const stop = async (): Promise<void> => {
     if (proc.exitCode != null || proc.signalCode != null) return
     if (proc.connected) proc.send('exit')
-    await withTimeout('memory child exiting', 15_000, exited).catch(() => { proc.kill('SIGKILL') })
+    await withTimeout(exited, 15_000, 'memory child exiting').catch(() => { proc.kill('SIGKILL') })
   }
   try {
-    const report = await withTimeout(`memory child (${req.role})`, timeoutMs, new Promise<MemoryChildReport>((resolve, reject) => {
+    const report = await withTimeout(new Promise<MemoryChildReport>((resolve, reject) => {
       proc.once('message', (m) => { resolve(m as MemoryChildReport) })
       proc.once('exit', (code) => { reject(new Error(`memory child (${req.role}) exited with code ${String(code)} before reporting`)) })
       proc.once('error', reject)
       proc.send(req)
-    }))
+    }), timeoutMs, `memory child (${req.role})`)
     if (!report.ok) throw new Error(`memory child (${req.role}) failed: ${report.error ?? 'no reason given'}`)
     return { proc, report, stop }
   } catch (err) {

@@ -1,17 +1,15 @@
 import { decodeWire } from './entry-codec.js'
 import { callListener } from './listener-set.js'
-import { Mutex } from './mutex.js'
+import { Mutex } from '@pipes/interface'
 import { unref } from './sync-session.js'
 import type { NodeContext } from './context.js'
 import type { UnsignedEntry } from './entry-codec.js'
+import { READ_CHUNK } from './entry-store.js'
 import type { AuthorState, EntryStore, StoredEntry } from './entry-store.js'
 import type { ListenerSet } from './listener-set.js'
 import type { PayloadCodec } from './payload-codec.js'
 import type { Identity } from '@pipes/identity'
 import type { Packet, PacketListener, Pipeline } from './types.js'
-
-/** Entries read from the store at a time when delivering or replaying. */
-export const READ_CHUNK = 256
 
 /** A durable entry ready to become a packet: decoded, with its id, and its sender when already verified. */
 export interface Deliverable {
@@ -280,8 +278,8 @@ export class Delivery {
       try {
         await ready
         for (const state of store.sortedAuthors()) {
-          for (let from = 1; from <= state.delivered; from += READ_CHUNK) {
-            for (const d of decodeStored(await store.read(state, from, Math.min(state.delivered, from + READ_CHUNK - 1)))) {
+          for await (const chunk of store.scan(state, 1, () => state.delivered)) {
+            for (const d of decodeStored(chunk)) {
               const packet = await this.toPacket(d)
               if (typeof packet !== 'string') await callListener(fn, packet, pipeline, () => { ctx.stats.listenerErrors++ })
             }

@@ -8,6 +8,9 @@ import type { DurableStore, KvOp } from './kv.js'
 /** Record flag: the entry's own signature was checked (not only reached through the hash chain). */
 export const RECORD_SIGNATURE_CHECKED = 1
 
+/** Entries read from the store at a time when delivering, replaying or scanning. */
+export const READ_CHUNK = 256
+
 /** An entry as the store keeps it. */
 export interface StoredEntry {
   seq: number
@@ -271,6 +274,19 @@ export class EntryStore {
       out.push(e)
     }
     return out
+  }
+
+  /**
+   * An author's durable entries from `from` to `to` (inclusive), read and
+   * checked as by {@link read}, at most `chunk` per datastore read; yields
+   * each chunk as read. `to` may be a function, asked again before each
+   * chunk, for a bound that moves while the scan runs (the delivered mark).
+   */
+  async * scan (state: AuthorState, from: number, to: number | (() => number), chunk = READ_CHUNK): AsyncGenerator<StoredEntry[]> {
+    const end = typeof to === 'number' ? () => to : to
+    for (let at = from; at <= end(); at += chunk) {
+      yield await this.read(state, at, Math.min(end(), at + chunk - 1))
+    }
   }
 
   /**

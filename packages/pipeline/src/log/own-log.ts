@@ -93,14 +93,12 @@ export class OwnLog {
     }
     this.#nextSeq = this.state.seq + 1
     this.#lastId = this.state.head
-    let last: HlcTime | undefined
-    for (let from = 1; from <= this.state.durableSeq; from += 1024) {
-      const chunk = await this.#store.read(this.state, from, from + 1023)
+    let tail: StoredEntry | undefined
+    for await (const chunk of this.#store.scan(this.state, 1, () => this.state.durableSeq, 1024)) {
       for (const e of chunk) this.#addId(e.seq, toHex(e.id))
-      const tail = chunk[chunk.length - 1]
-      if (tail !== undefined && from + 1024 > this.state.durableSeq) last = timeOf(tail.wire)
+      tail = chunk[chunk.length - 1] ?? tail
     }
-    return last
+    return tail === undefined ? undefined : timeOf(tail.wire)
   }
 
   /** Whether no put of ours is between seq assignment and append. */

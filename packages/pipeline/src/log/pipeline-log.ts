@@ -1,4 +1,4 @@
-import { decodeStored, READ_CHUNK } from '../delivery.js'
+import { decodeStored } from '../delivery.js'
 import { EntryStore } from '../entry-store.js'
 import { OwnLog } from './own-log.js'
 import type { NodeContext } from '../context.js'
@@ -46,11 +46,8 @@ export class PipelineLog {
   /** Every durable entry, author by author in seq order, decoded (payloads not opened); read a chunk at a time. */
   async * scan (): AsyncIterable<Deliverable> {
     for (const state of this.store.sortedAuthors()) {
-      const last = state.durableSeq
       // below the floor (a dropped front) nothing is held
-      for (let from = state.floor + 1; from <= last; from += READ_CHUNK) {
-        yield * decodeStored(await this.store.read(state, from, Math.min(last, from + READ_CHUNK - 1)))
-      }
+      for await (const chunk of this.store.scan(state, state.floor + 1, state.durableSeq)) yield * decodeStored(chunk)
     }
   }
 

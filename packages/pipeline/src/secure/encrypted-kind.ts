@@ -1,4 +1,5 @@
 import { AEAD_OVERHEAD_BYTES, bytesToHex, isIdentity } from '@pipes/identity'
+import { Mutex } from '@pipes/interface'
 import { FLAG_ENCRYPTED, FLAG_PERSISTENT } from '../entry-codec.js'
 import { EncryptedCodec, staticKeyring } from './encrypted-codec.js'
 import { InvalidPipelineArgumentError, KeyUnavailableError, MembershipError, OwnHeadsUnknownError } from '../errors.js'
@@ -40,7 +41,8 @@ export class EncryptedKind implements KindCodec {
   readonly #membership: Membership | undefined
   /** The genesis of a created pipeline waits until a restored owner learned its own head here. */
   #genesisWaits = false
-  #control: Promise<void> = Promise.resolve()
+  /** Membership work, one piece at a time in arrival order. */
+  readonly #control = new Mutex()
   #healTimer: ReturnType<typeof setTimeout> | undefined
   #badGrantsSeen = 0
   #deferred = false
@@ -99,7 +101,7 @@ export class EncryptedKind implements KindCodec {
     const membership = this.#memberList('addMember')
     if (!isIdentity(identity)) throw new InvalidPipelineArgumentError('addMember(identity) needs an Identity (with its signed name, e.g. from identityFromJSON): members are shown by name, so an id alone is not enough')
     await log.ready()
-    await this.#serial(async () => { await this.#writeControl(membership.addRecord(identity), log) })
+    await this.#control.run(async () => { await this.#writeControl(membership.addRecord(identity), log) })
   }
 
   /**
@@ -116,7 +118,7 @@ export class EncryptedKind implements KindCodec {
       throw new InvalidPipelineArgumentError((err as Error).message)
     }
     await log.ready()
-    await this.#serial(async () => { await this.#writeControl(membership.removeRecord(key), log) })
+    await this.#control.run(async () => { await this.#writeControl(membership.removeRecord(key), log) })
   }
 
   #memberList (what: string): Membership {
@@ -153,7 +155,7 @@ export class EncryptedKind implements KindCodec {
     this.#genesisWaits = false
     const config = this.#config
     // behind the control records that arrived: a genesis learned from a peer is not written again
-    void this.#serial(async () => {
+    void this.#control.run(async () => {
       if (!membership.started) await this.#writeControl(membership.genesisRecord(config.members, config.admins), log)
     }).catch(() => {})
   }
@@ -162,18 +164,11 @@ export class EncryptedKind implements KindCodec {
     if (this.#membership === undefined) return
     const control = entries.filter(e => e.entry.keyEpoch === 0)
     if (control.length === 0) return
-    void this.#serial(async () => {
+    void this.#control.run(async () => {
       let changed = false
       for (const e of control) if ((await this.#apply(controlInput(e.entry, e.idHex), log)) === 'applied') changed = true
       if (changed) { log.keysChanged(); this.#maybeHeal(log) }
     }).catch(() => {})
-  }
-
-  /** Runs membership work one piece at a time, in arrival order. */
-  async #serial (fn: () => Promise<void>): Promise<void> {
-    const run = this.#control.then(fn)
-    this.#control = run.catch(() => {})
-    await run
   }
 
   async #apply (input: ControlInput, log: KindLog): Promise<ApplyOutcome> {
@@ -211,7 +206,7 @@ export class EncryptedKind implements KindCodec {
     this.#healTimer = setTimeout(() => {
       this.#healTimer = undefined
       if (log.closed()) return
-      void this.#serial(async () => {
+      void this.#control.run(async () => {
         const record = membership.healRecord()
         if (record !== undefined) await this.#writeControl(record, log)
       }).catch(() => {})
@@ -221,7 +216,8 @@ export class EncryptedKind implements KindCodec {
   async close (): Promise<void> {
     clearTimeout(this.#healTimer)
     this.#healTimer = undefined
-    await this.#control
+    // after the membership work already asked for
+    await this.#control.run(() => {})
   }
 }
 

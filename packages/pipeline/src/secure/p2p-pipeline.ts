@@ -1,7 +1,7 @@
 import { AEAD_OVERHEAD_BYTES, bytesToHex, peerIdFromPublicKey } from '@pipes/identity'
 import { BasePipeline } from '../base-pipeline.js'
 import { FLAG_ENCRYPTED, FLAG_PERSISTENT, FLAG_POINT_TO_POINT } from '../entry-codec.js'
-import { Mutex } from '../mutex.js'
+import { Mutex } from '@pipes/interface'
 import { Outbox } from './outbox.js'
 import { PAIR_TAG_BYTES, PairCodec } from './pair-codec.js'
 import type { NodeContext } from '../context.js'
