@@ -103,6 +103,13 @@ export interface KindCodec extends PayloadCodec {
   /** A restored identity just learned its own head here, so its puts may go ahead. Called once. */
   ownHeadsLearned? (log: KindLog): void
   /**
+   * A restored identity's own head is known and its entries up to it are
+   * durable: resolves once the kind has taken in what they carry (e.g. an
+   * encrypted pipeline's genesis and keys), before the first packet put is
+   * encoded. Called once; never rejects.
+   */
+  restored? (log: KindLog): Promise<void>
+  /**
    * How many of a verified run of one author's next entries (they link on,
    * none stored yet) to take; the rest is dropped (the codec counts it).
    * Called under the ingest lock, before any per-author state is made for

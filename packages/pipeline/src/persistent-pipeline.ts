@@ -101,6 +101,29 @@ export class PersistentPipeline extends BasePipeline {
     this.ctx.requestSync()
   }
 
+  #restoring: Promise<void> | undefined
+  /**
+   * A restored identity's first packet puts: once our own head is known
+   * (else `OwnHeadsUnknownError`), the kind takes in the entries of ours
+   * that came from a peer before a payload is encoded; the store hands them
+   * to the kind a moment after they land, and the kind's hook may still be
+   * writing its genesis (which lifts the guard first), so a put right then
+   * would not find their keys yet.
+   */
+  async #restoredReady (): Promise<void> {
+    const own = this.#log.own
+    if (this.#codec.restored === undefined || own === undefined) return
+    if (this.#restoring === undefined) {
+      // not restored, or restored and its guard lifted in an earlier run (the store holds all)
+      if (own.headsKnown && !this.#headsHookDone) return
+      // durable once our entries up to our head are: the kind finds them in the log
+      if (!own.headsKnown) await own.knowHeads()
+      // queued behind what the kind does meanwhile (taking in those entries, a genesis write of its hook)
+      this.#restoring ??= this.#codec.restored(this.kindLog)
+    }
+    await this.#restoring
+  }
+
   #headsHookDone = false
   /** Tells the codec, once, that our head was learned from a peer (a restored identity only). */
   #checkOwnHeads (): void {
@@ -168,6 +191,7 @@ export class PersistentPipeline extends BasePipeline {
     this.checkPut(data)
     await this.#ready
     this.checkPut(data)
+    await this.#restoredReady()
     const { seq, idHex, time } = await this.#put((meta) => this.#codec.encode(data, meta), data.length)
     this.ctx.stats.put++
     return { data, sender: this.ctx.self, timestamp: time.time, id: idHex, pipeline: this.name, seq }

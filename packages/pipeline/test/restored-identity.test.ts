@@ -1,7 +1,9 @@
 import { waitFor } from '@pipes/testkit'
+import { bytesToHex } from '@pipes/identity'
 import { MemoryDatastore } from 'datastore-core'
 import { afterEach, describe, expect, it } from 'vitest'
 import { OwnHeadsUnknownError } from '../src/index.js'
+import type { Batch, Key } from 'interface-datastore'
 import { connect, enc, networkId, startNode } from './helpers.js'
 import type { TestNode } from './helpers.js'
 import type { Packet, Pipeline } from '../src/index.js'
@@ -13,6 +15,34 @@ async function seqsOf (pipeline: Pipeline, author: string): Promise<number[]> {
   const out: number[] = []
   for await (const p of pipeline.history()) if (p.sender.id === author) out.push(p.seq)
   return out
+}
+
+/**
+ * A real in-memory datastore whose batch commits can be held back (and then
+ * let through, in order): a test orders "entries stored" against "a put".
+ */
+class GatedDatastore extends MemoryDatastore {
+  /** Keys of every batch held while the gate was shut. */
+  readonly held: string[][] = []
+  #gate: Promise<void> | undefined
+  #release: (() => void) | undefined
+
+  shut (): void { this.#gate = new Promise(resolve => { this.#release = resolve }) }
+  open (): void { this.#release?.(); this.#gate = undefined }
+
+  override batch (): Batch {
+    const inner = super.batch()
+    const keys: string[] = []
+    return {
+      put: (key: Key, value: Uint8Array) => { keys.push(key.toString()); inner.put(key, value) },
+      delete: (key: Key) => { keys.push(key.toString()); inner.delete(key) },
+      commit: async () => {
+        const gate = this.#gate
+        if (gate !== undefined) { this.held.push(keys); await gate }
+        await inner.commit()
+      }
+    }
+  }
 }
 
 describe('an identity restored onto an empty store', () => {
@@ -105,6 +135,71 @@ describe('an identity restored onto an empty store', () => {
     await waitFor(() => got.includes('two'), { timeout: 10_000 })
     expect(b.node.stats().forks).toBe(0)
     expect(a2.node.stats().forks).toBe(0)
+  })
+
+  it('a restored owner\'s first put, made while its own entries (the genesis) are being stored, waits for the genesis key', async () => {
+    const net = networkId()
+    const a = await startNode({ network: net, name: 'owner' })
+    const b = await startNode({ network: net, name: 'member' })
+    running.push(a, b)
+    await connect(a, b)
+    const got: string[] = []
+    const pb = b.node.createPipeline({ name: 'room', persistent: true, encrypted: { owner: a.identity.id } })
+    pb.addPacketListener((p) => { got.push(new TextDecoder().decode(p.data)) })
+    const pa = a.node.createPipeline({ name: 'room', persistent: true, encrypted: { members: [b.identity.public()] } })
+    const first = await pa.putPacket(enc('one'))
+    await waitFor(() => got.includes('one'), { timeout: 10_000 })
+    await a.stop()
+    running.splice(running.indexOf(a), 1)
+
+    const datastore = new GatedDatastore()
+    const a2 = await startNode({ network: net, identity: a.identity, datastore, node: { restored: true } })
+    running.push(a2)
+    const p2 = a2.node.createPipeline({ name: 'room', persistent: true, encrypted: { members: [b.identity.public()] } })
+    await expect(p2.putPacket(enc('early'))).rejects.toBeInstanceOf(OwnHeadsUnknownError)
+    // hold the commit of our own entries as they come back: the vector (sent before
+    // any batch) named our head, and the log holds it, so puts are let through now
+    datastore.shut()
+    await connect(a2, b)
+    const ownHead = `/h/${bytesToHex(a.identity.publicKey)}`
+    await waitFor(() => datastore.held.some(keys => keys.some(k => k.includes(ownHead))), { timeout: 10_000 })
+    const put = p2.putPacket(enc('two'))
+    // the entries land; the genesis is taken in a moment later (its names are verified off-thread)
+    datastore.open()
+    const next = await put
+    expect(next.seq).toBe(first.seq + 1)
+    await waitFor(() => got.includes('two'), { timeout: 10_000 })
+    expect(b.node.stats().forks).toBe(0)
+    expect(a2.node.stats().forks).toBe(0)
+  })
+
+  it('a restored owner whose peer holds none of its entries writes the genesis on its first put', async () => {
+    const net = networkId()
+    const owner = await startNode({ network: net, name: 'owner', online: false })
+    const identity = owner.identity
+    await owner.stop()
+    // the member carries the pipeline but never got anything of the owner's
+    const b = await startNode({ network: net, name: 'member' })
+    running.push(b)
+    const got: string[] = []
+    const pb = b.node.createPipeline({ name: 'room', persistent: true, encrypted: { owner: identity.id } })
+    pb.addPacketListener((p) => { got.push(new TextDecoder().decode(p.data)) })
+    const a2 = await startNode({ network: net, identity, datastore: new MemoryDatastore(), node: { restored: true } })
+    running.push(a2)
+    const p2 = a2.node.createPipeline({ name: 'room', persistent: true, encrypted: { members: [b.identity.public()] } })
+    await expect(p2.putPacket(enc('early'))).rejects.toBeInstanceOf(OwnHeadsUnknownError)
+    await connect(a2, b)
+    // the peer's vector names no entry of ours: no entry lands here, yet the first put must find a key
+    let next: Packet | undefined
+    await waitFor(async () => {
+      next = await p2.putPacket(enc('first')).catch((err: unknown) => {
+        if (err instanceof OwnHeadsUnknownError) return undefined
+        throw err
+      })
+      return next !== undefined
+    }, { timeout: 10_000 })
+    expect(next?.seq).toBe(2)
+    await waitFor(() => got.includes('first'), { timeout: 10_000 })
   })
 
   it('a node that is not restored (the default) writes offline from seq 1', async () => {

@@ -126,9 +126,11 @@ export class OwnLog {
   /**
    * Lets a put go ahead once our own head is known: a peer told us its view
    * of it and we hold at least that much. Records that in the store, so a
-   * restart does not wait again.
+   * restart does not wait again. Resolves once that record is durable, so
+   * after our own entries up to that head (commits land in order).
+   * @throws {@link OwnHeadsUnknownError} while no peer told us our head
    */
-  async #knowHeads (): Promise<void> {
+  async knowHeads (): Promise<void> {
     if (!this.headsLearned) throw new OwnHeadsUnknownError(this.#pipeline)
     this.#marking ??= this.#ctx.committer.write([{ key: this.#markerKey, value: new Uint8Array([1]) }]).then(
       () => { this.#headsKnown = true },
@@ -149,7 +151,7 @@ export class OwnLog {
   /** Builds (payload from `encode`, given the seq), signs and durably appends one entry; resolves once durable. */
   async put (encode: (meta: PayloadMeta) => EncodedPayload): Promise<OwnPut> {
     // checked before a seq is taken: a refused put leaves nothing to rewind
-    if (!this.#headsKnown) await this.#knowHeads()
+    if (!this.#headsKnown) await this.knowHeads()
     const seq = this.#nextSeq
     const prev = this.#lastId
     const era = this.#rewinds.length

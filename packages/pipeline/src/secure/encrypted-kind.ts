@@ -160,6 +160,26 @@ export class EncryptedKind implements KindCodec {
     }).catch(() => {})
   }
 
+  async restored (log: KindLog): Promise<void> {
+    const membership = this.#membership
+    if (membership === undefined) return
+    // our own control records arrived from a peer and are durable, but the
+    // stored hook may not have run (or finished) yet: take them in from the
+    // log, then write the genesis if none came (behind, in arrival order)
+    await this.#control.run(async () => {
+      let changed = false
+      for await (const e of log.entries()) {
+        if (e.entry.keyEpoch === 0 && (await this.#apply(controlInput(e.entry, e.idHex), log)) === 'applied') changed = true
+      }
+      if (changed) log.keysChanged()
+      if (this.#config.mode === 'create' && !membership.started) {
+        this.#genesisWaits = false
+        await this.#writeControl(membership.genesisRecord(this.#config.members, this.#config.admins), log)
+      }
+      if (changed) this.#maybeHeal(log)
+    }).catch(() => {})
+  }
+
   stored (entries: readonly LogRecord[], log: KindLog): void {
     if (this.#membership === undefined) return
     const control = entries.filter(e => e.entry.keyEpoch === 0)
