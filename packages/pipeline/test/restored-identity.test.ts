@@ -51,6 +51,27 @@ describe('an identity restored onto an empty store', () => {
     await Promise.all(running.splice(0).map(async n => { await n.stop() }))
   })
 
+  /**
+   * An owner writes one packet to an encrypted room its member reads, then
+   * stops (its store is lost): what a restored owner comes back to.
+   */
+  async function ownerGone (): Promise<{ net: string, a: TestNode, b: TestNode, got: string[], first: Packet }> {
+    const net = networkId()
+    const a = await startNode({ network: net, name: 'owner' })
+    const b = await startNode({ network: net, name: 'member' })
+    running.push(a, b)
+    await connect(a, b)
+    const got: string[] = []
+    const pb = b.node.createPipeline({ name: 'room', persistent: true, encrypted: { owner: a.identity.id } })
+    pb.addPacketListener((p) => { got.push(new TextDecoder().decode(p.data)) })
+    const pa = a.node.createPipeline({ name: 'room', persistent: true, encrypted: { members: [b.identity.public()] } })
+    const first = await pa.putPacket(enc('one'))
+    await waitFor(() => got.includes('one'), { timeout: 10_000 })
+    await a.stop()
+    running.splice(running.indexOf(a), 1)
+    return { net, a, b, got, first }
+  }
+
   it('refuses to write until a sync told it its own head, then continues at seq 4 with no fork', async () => {
     const net = networkId()
     // the first device writes 3 entries, which reach a peer; then it is gone
@@ -104,19 +125,7 @@ describe('an identity restored onto an empty store', () => {
   })
 
   it('a restored owner of an encrypted pipeline adopts its genesis from a peer instead of writing a second one', async () => {
-    const net = networkId()
-    const a = await startNode({ network: net, name: 'owner' })
-    const b = await startNode({ network: net, name: 'member' })
-    running.push(a, b)
-    await connect(a, b)
-    const got: string[] = []
-    const pb = b.node.createPipeline({ name: 'room', persistent: true, encrypted: { owner: a.identity.id } })
-    pb.addPacketListener((p) => { got.push(new TextDecoder().decode(p.data)) })
-    const pa = a.node.createPipeline({ name: 'room', persistent: true, encrypted: { members: [b.identity.public()] } })
-    const first = await pa.putPacket(enc('one'))
-    await waitFor(() => got.includes('one'), { timeout: 10_000 })
-    await a.stop()
-    running.splice(running.indexOf(a), 1)
+    const { net, a, b, got, first } = await ownerGone()
 
     const a2 = await startNode({ network: net, identity: a.identity, datastore: new MemoryDatastore(), node: { restored: true } })
     running.push(a2)
@@ -138,19 +147,7 @@ describe('an identity restored onto an empty store', () => {
   })
 
   it('a restored owner\'s first put, made while its own entries (the genesis) are being stored, waits for the genesis key', async () => {
-    const net = networkId()
-    const a = await startNode({ network: net, name: 'owner' })
-    const b = await startNode({ network: net, name: 'member' })
-    running.push(a, b)
-    await connect(a, b)
-    const got: string[] = []
-    const pb = b.node.createPipeline({ name: 'room', persistent: true, encrypted: { owner: a.identity.id } })
-    pb.addPacketListener((p) => { got.push(new TextDecoder().decode(p.data)) })
-    const pa = a.node.createPipeline({ name: 'room', persistent: true, encrypted: { members: [b.identity.public()] } })
-    const first = await pa.putPacket(enc('one'))
-    await waitFor(() => got.includes('one'), { timeout: 10_000 })
-    await a.stop()
-    running.splice(running.indexOf(a), 1)
+    const { net, a, b, got, first } = await ownerGone()
 
     const datastore = new GatedDatastore()
     const a2 = await startNode({ network: net, identity: a.identity, datastore, node: { restored: true } })
