@@ -1,56 +1,14 @@
-import { pb, sameBytes, toHex, utf8 } from './bytes.js'
-import { decodeWire } from './entry-codec.js'
+import { toHex } from './bytes.js'
 import { StorageError, StoreFailedError } from './errors.js'
-import { AuthorHead } from './sync.pb.js'
+import { emptyAuthorState, encodeRecord } from './log/entry-record.js'
+import { EntryReader, READ_CHUNK } from './log/entry-reader.js'
+import { LogKeys, decodeHeadRecord } from './log/log-keys.js'
+import { LogRepair } from './log/log-repair.js'
+import type { AuthorState, StoredEntry } from './log/entry-record.js'
 import type { GroupCommitter } from './group-commit.js'
 import type { DurableStore, KvOp } from './kv.js'
 
-/** Record flag: the entry's own signature was checked (not only reached through the hash chain). */
-export const RECORD_SIGNATURE_CHECKED = 1
-
-/** Entries read from the store at a time when delivering, replaying or scanning. */
-export const READ_CHUNK = 256
-
-/** An entry as the store keeps it. */
-export interface StoredEntry {
-  seq: number
-  id: Uint8Array
-  wire: Uint8Array
-  /** Whether this entry's signature itself was verified. */
-  checked: boolean
-  /** Hex of `id`, when the caller has it already. */
-  idHex?: string
-}
-
-/** What the store knows about one author of one pipeline. */
-export interface AuthorState {
-  readonly author: Uint8Array
-  readonly authorHex: string
-  /** Highest seq accepted, every seq below it too (some may still be in a commit). */
-  seq: number
-  /** Id of the entry at `seq` (empty at 0). */
-  head: Uint8Array
-  /** Highest seq known to be written to the datastore, every seq below it too. */
-  durableSeq: number
-  durableHead: Uint8Array
-  /** Highest seq delivered to listeners. */
-  delivered: number
-  /**
-   * Highest seq dropped from the front of the log (the mailbox's expiry): entries
-   * `1..floor` are not held, `floor + 1..durableSeq` are. 0 for a whole log.
-   */
-  floor: number
-  /** Id of the entry at `floor` (empty at 0): what the entry after it links to. */
-  floorHead: Uint8Array
-  /** Ids of accepted entries still in a commit, by seq. */
-  readonly pending: Map<number, string>
-}
-
-const SEQ_DIGITS = 16
-
-function seqKey (seq: number): string {
-  return seq.toString(16).padStart(SEQ_DIGITS, '0')
-}
+export type { AuthorState, StoredEntry } from './log/entry-record.js'
 
 /**
  * The log of one persistent pipeline in the node's datastore: for each
@@ -59,22 +17,22 @@ function seqKey (seq: number): string {
  * head record of an author is written in the same atomic batch as its
  * entries, so after any crash the head names entries that are present.
  *
- * Keys: `/pipes/log/<pipeline hex>/{e/<author>/<seq>, h/<author>, d/<author>, f/<author>}`
- * (`f`: the floor, written only by {@link EntryStore.prune} and {@link EntryStore.rebase}).
+ * Its parts: the key layout and head records ({@link LogKeys}), the entry
+ * record ({@link encodeRecord}), reads ({@link EntryReader}) and what a bad
+ * record does ({@link LogRepair}); this class holds the author states and
+ * the writes. The floor record is written only by {@link EntryStore.prune}
+ * and {@link EntryStore.rebase}.
  */
 export class EntryStore {
   readonly #kv: DurableStore
   readonly #committer: GroupCommitter
-  readonly #base: string
+  readonly #keys: LogKeys
+  readonly #reader: EntryReader
+  readonly #repair: LogRepair
   readonly #authors = new Map<string, AuthorState>()
   /** Authors with durable entries not yet delivered: delivery visits these, not every author. */
   readonly #undelivered = new Set<AuthorState>()
   readonly #rolledBack = new Set<() => void>()
-  /** Bad records seen (`<author>/<seq>`), so each is reported once. */
-  readonly #quarantined = new Set<string>()
-  /** Authors whose log is never cut back for repair (our own: a new entry at a cut seq would fork our history). */
-  readonly #keep = new Set<string>()
-  readonly #repairing = new Set<string>()
   /** Called once per bad record found (missing, undecodable, or not matching its id, seq or author). */
   onCorrupt: (authorHex: string, seq: number, repaired: boolean) => void = () => {}
   readonly #unsubscribe: () => void
@@ -82,7 +40,9 @@ export class EntryStore {
   constructor (kv: DurableStore, committer: GroupCommitter, pipeline: string) {
     this.#kv = kv
     this.#committer = committer
-    this.#base = `/pipes/log/${toHex(utf8(pipeline))}`
+    this.#keys = new LogKeys(pipeline)
+    this.#repair = new LogRepair(kv, committer, this.#keys, (authorHex, seq, repaired) => { this.onCorrupt(authorHex, seq, repaired) }, (state) => { this.#noteUndelivered(state) })
+    this.#reader = new EntryReader(kv, this.#keys, this.#repair)
     this.#unsubscribe = committer.onFailure(() => { this.#rollback() })
   }
 
@@ -108,7 +68,7 @@ export class EntryStore {
 
   /** Never cuts this author's log back when a record of it is bad (it is quarantined only). */
   keep (authorHex: string): void {
-    this.#keep.add(authorHex)
+    this.#repair.keep(authorHex)
   }
 
   /** Stops following the committer (the pipeline is closed). */
@@ -119,35 +79,25 @@ export class EntryStore {
 
   /** Loads heads and delivered watermarks. */
   async open (): Promise<void> {
-    for await (const { key, value } of this.#kv.scan(`${this.#base}/h/`)) {
-      const head = this.#decodeHead(key, value)
+    for await (const { key, value } of this.#kv.scan(this.#keys.prefix('h'))) {
+      const head = decodeHeadRecord(key, value)
       const state = this.ensure(head.author)
       state.seq = state.durableSeq = head.seq
       state.head = state.durableHead = head.head
     }
-    for await (const { key, value } of this.#kv.scan(`${this.#base}/d/`)) {
-      const mark = this.#decodeHead(key, value)
+    for await (const { key, value } of this.#kv.scan(this.#keys.prefix('d'))) {
+      const mark = decodeHeadRecord(key, value)
       const state = this.ensure(mark.author)
       state.delivered = Math.min(mark.seq, state.durableSeq)
     }
-    for await (const { key, value } of this.#kv.scan(`${this.#base}/f/`)) {
-      const floor = this.#decodeHead(key, value)
+    for await (const { key, value } of this.#kv.scan(this.#keys.prefix('f'))) {
+      const floor = decodeHeadRecord(key, value)
       const state = this.ensure(floor.author)
       state.floor = Math.min(floor.seq, state.durableSeq)
       state.floorHead = floor.head
       state.delivered = Math.max(state.delivered, state.floor)
     }
     for (const state of this.#authors.values()) this.#noteUndelivered(state)
-  }
-
-  #decodeHead (key: string, value: Uint8Array): AuthorHead {
-    try {
-      const head = AuthorHead.decode(value)
-      if (head.author.length !== 32 || !Number.isSafeInteger(head.seq) || head.seq < 0) throw new Error('bad head record')
-      return head
-    } catch (err) {
-      throw new StoreFailedError(`the datastore record ${key} is not a Pipes head record: the store is corrupt or written by an incompatible version`, { cause: err })
-    }
   }
 
   /** Authors with at least one entry or watermark. */
@@ -184,7 +134,7 @@ export class EntryStore {
     const authorHex = toHex(author)
     let state = this.#authors.get(authorHex)
     if (state === undefined) {
-      state = { author: author.slice(), authorHex, seq: 0, head: new Uint8Array(0), durableSeq: 0, durableHead: new Uint8Array(0), delivered: 0, floor: 0, floorHead: new Uint8Array(0), pending: new Map() }
+      state = emptyAuthorState(author, authorHex)
       this.#authors.set(authorHex, state)
     }
     return state
@@ -203,14 +153,10 @@ export class EntryStore {
     if (first.seq !== state.seq + 1) throw new StoreFailedError(`append of seq ${first.seq} after ${state.seq}: entries must be consecutive`)
     const ops: KvOp[] = []
     for (const e of entries) {
-      const record = new Uint8Array(1 + 32 + e.wire.length)
-      record[0] = e.checked ? RECORD_SIGNATURE_CHECKED : 0
-      record.set(e.id, 1)
-      record.set(e.wire, 33)
-      ops.push({ key: this.#entryKey(state.authorHex, e.seq), value: record })
+      ops.push({ key: this.#keys.entry(state.authorHex, e.seq), value: encodeRecord(e) })
       state.pending.set(e.seq, e.idHex ?? toHex(e.id))
     }
-    ops.push({ key: `${this.#base}/h/${state.authorHex}`, value: AuthorHead.encode({ author: pb(state.author), seq: last.seq, head: pb(last.id) }) })
+    ops.push(this.#keys.headOp(state, last.seq, last.id))
     state.seq = last.seq
     state.head = last.id
     try {
@@ -231,7 +177,7 @@ export class EntryStore {
   async markDelivered (state: AuthorState, seq: number): Promise<void> {
     state.delivered = Math.max(state.delivered, seq)
     this.#noteUndelivered(state)
-    await this.#committer.write([{ key: `${this.#base}/d/${state.authorHex}`, value: AuthorHead.encode({ author: pb(state.author), seq: state.delivered }) }])
+    await this.#committer.write([this.#keys.deliveredOp(state)])
   }
 
   /** Hex id of the author's entry at `seq`, if held. */
@@ -254,26 +200,7 @@ export class EntryStore {
    * again from peers (repair).
    */
   async read (state: AuthorState, from: number, to: number): Promise<StoredEntry[]> {
-    // below the floor nothing is held (dropped on purpose, not lost)
-    from = Math.max(from, state.floor + 1)
-    const last = Math.min(to, state.durableSeq)
-    if (from > last) return []
-    const keys: string[] = []
-    for (let seq = from; seq <= last; seq++) keys.push(this.#entryKey(state.authorHex, seq))
-    const values = await this.#kv.getMany(keys)
-    const out: StoredEntry[] = []
-    for (let i = 0; i < values.length; i++) {
-      const seq = from + i
-      // pruned while this read was under way: not a bad record
-      if (seq <= state.floor) continue
-      const e = checkRecord(state, seq, values[i])
-      if (e === undefined) {
-        this.#bad(state, seq, out[out.length - 1])
-        break
-      }
-      out.push(e)
-    }
-    return out
+    return await this.#reader.read(state, from, to)
   }
 
   /**
@@ -282,11 +209,8 @@ export class EntryStore {
    * each chunk as read. `to` may be a function, asked again before each
    * chunk, for a bound that moves while the scan runs (the delivered mark).
    */
-  async * scan (state: AuthorState, from: number, to: number | (() => number), chunk = READ_CHUNK): AsyncGenerator<StoredEntry[]> {
-    const end = typeof to === 'number' ? () => to : to
-    for (let at = from; at <= end(); at += chunk) {
-      yield await this.read(state, at, Math.min(end(), at + chunk - 1))
-    }
+  scan (state: AuthorState, from: number, to: number | (() => number), chunk = READ_CHUNK): AsyncGenerator<StoredEntry[]> {
+    return this.#reader.scan(state, from, to, chunk)
   }
 
   /**
@@ -296,80 +220,7 @@ export class EntryStore {
    * with a few entries each costs one read per group, not one per author.
    */
   async readMany (ranges: ReadonlyArray<readonly [AuthorState, number, number]>): Promise<StoredEntry[][]> {
-    const keys: string[] = []
-    const spans: Array<[number, number]> = []
-    for (const [state, start, to] of ranges) {
-      // below the floor nothing is held, as in read()
-      const from = Math.max(start, state.floor + 1)
-      const last = Math.min(to, state.durableSeq)
-      spans.push([from, last])
-      for (let seq = from; seq <= last; seq++) keys.push(this.#entryKey(state.authorHex, seq))
-    }
-    const values = keys.length === 0 ? [] : await this.#kv.getMany(keys)
-    const out: StoredEntry[][] = []
-    let at = 0
-    for (let r = 0; r < ranges.length; r++) {
-      const state = (ranges[r] as readonly [AuthorState, number, number])[0]
-      const [from, last] = spans[r] as [number, number]
-      const entries: StoredEntry[] = []
-      let bad = false
-      for (let seq = from; seq <= last; seq++, at++) {
-        // bad: the rest of this author is skipped; pruned while this read was under way: not a bad record
-        if (bad || seq <= state.floor) continue
-        const e = checkRecord(state, seq, values[at])
-        if (e === undefined) {
-          this.#bad(state, seq, entries[entries.length - 1])
-          bad = true
-          continue
-        }
-        entries.push(e)
-      }
-      out.push(entries)
-    }
-    return out
-  }
-
-  #bad (state: AuthorState, seq: number, before: StoredEntry | undefined): void {
-    const key = `${state.authorHex}/${seq}`
-    const repair = !this.#keep.has(state.authorHex)
-    if (!this.#quarantined.has(key)) {
-      this.#quarantined.add(key)
-      this.onCorrupt(state.authorHex, seq, repair)
-    }
-    if (repair) void this.#cutBack(state, seq, before).catch(() => {})
-  }
-
-  /** Drops an author's records from `seq` on and moves its head to `seq - 1`, so sync refetches them. */
-  async #cutBack (state: AuthorState, seq: number, before: StoredEntry | undefined): Promise<void> {
-    if (this.#repairing.has(state.authorHex)) return
-    this.#repairing.add(state.authorHex)
-    try {
-      let prevId: Uint8Array | undefined = seq === 1 ? new Uint8Array(0) : seq - 1 === state.floor ? state.floorHead : before?.id
-      if (prevId === undefined) {
-        const [value] = await this.#kv.getMany([this.#entryKey(state.authorHex, seq - 1)])
-        const prev = checkRecord(state, seq - 1, value)
-        if (prev === undefined) {
-          // the one before is bad too: repair from there
-          this.#repairing.delete(state.authorHex)
-          this.#bad(state, seq - 1, undefined)
-          return
-        }
-        prevId = prev.id
-      }
-      // only cut a log that is all on disk and still reaches the bad record (above the floor)
-      if (state.seq !== state.durableSeq || state.durableSeq < seq || seq <= state.floor) return
-      const top = state.durableSeq
-      state.seq = state.durableSeq = seq - 1
-      state.head = state.durableHead = prevId
-      this.#noteUndelivered(state)
-      const ops: KvOp[] = []
-      for (let s = seq; s <= top; s++) ops.push({ key: this.#entryKey(state.authorHex, s) })
-      ops.push({ key: `${this.#base}/h/${state.authorHex}`, value: AuthorHead.encode({ author: pb(state.author), seq: seq - 1, head: pb(prevId) }) })
-      for (let s = seq; s <= top; s++) this.#quarantined.delete(`${state.authorHex}/${s}`)
-      await this.#committer.write(ops)
-    } finally {
-      this.#repairing.delete(state.authorHex)
-    }
+    return await this.#reader.readMany(ranges)
   }
 
   /**
@@ -387,8 +238,8 @@ export class EntryStore {
     state.delivered = Math.max(state.delivered, seq)
     this.#noteUndelivered(state)
     const ops: KvOp[] = []
-    for (let s = before.floor + 1; s <= seq; s++) ops.push({ key: this.#entryKey(state.authorHex, s) })
-    ops.push(this.#floorOp(state), this.#deliveredOp(state))
+    for (let s = before.floor + 1; s <= seq; s++) ops.push({ key: this.#keys.entry(state.authorHex, s) })
+    ops.push(this.#keys.floorOp(state), this.#keys.deliveredOp(state))
     try {
       await this.#committer.write(ops)
     } catch (err) {
@@ -416,9 +267,9 @@ export class EntryStore {
     this.#noteUndelivered(state)
     moved()
     const ops: KvOp[] = []
-    for (let s = before.floor + 1; s <= before.seq; s++) ops.push({ key: this.#entryKey(state.authorHex, s) })
-    ops.push({ key: `${this.#base}/h/${state.authorHex}`, value: AuthorHead.encode({ author: pb(state.author), seq, head: pb(head) }) })
-    ops.push(this.#floorOp(state), this.#deliveredOp(state))
+    for (let s = before.floor + 1; s <= before.seq; s++) ops.push({ key: this.#keys.entry(state.authorHex, s) })
+    ops.push(this.#keys.headOp(state, seq, head))
+    ops.push(this.#keys.floorOp(state), this.#keys.deliveredOp(state))
     try {
       await this.#committer.write(ops)
     } catch (err) {
@@ -433,35 +284,9 @@ export class EntryStore {
     return true
   }
 
-  #floorOp (state: AuthorState): KvOp {
-    return { key: `${this.#base}/f/${state.authorHex}`, value: AuthorHead.encode({ author: pb(state.author), seq: state.floor, head: pb(state.floorHead) }) }
-  }
-
-  #deliveredOp (state: AuthorState): KvOp {
-    return { key: `${this.#base}/d/${state.authorHex}`, value: AuthorHead.encode({ author: pb(state.author), seq: state.delivered }) }
-  }
-
   /** Marks a stored entry's signature as checked (after checking it when serving it). */
   async markChecked (state: AuthorState, entry: StoredEntry): Promise<void> {
-    const record = new Uint8Array(1 + 32 + entry.wire.length)
-    record[0] = RECORD_SIGNATURE_CHECKED
-    record.set(entry.id, 1)
-    record.set(entry.wire, 33)
     entry.checked = true
-    await this.#committer.write([{ key: this.#entryKey(state.authorHex, entry.seq), value: record }])
+    await this.#committer.write([{ key: this.#keys.entry(state.authorHex, entry.seq), value: encodeRecord(entry) }])
   }
-
-  #entryKey (authorHex: string, seq: number): string {
-    return `${this.#base}/e/${authorHex}/${seqKey(seq)}`
-  }
-}
-
-/** The stored entry of a record if it is what it claims: its id is the hash of its wire, and the wire's seq and author match. */
-function checkRecord (state: AuthorState, seq: number, value: Uint8Array | undefined): StoredEntry | undefined {
-  if (value === undefined || value.length < 34) return undefined
-  const id = value.subarray(1, 33)
-  const wire = value.subarray(33)
-  const w = decodeWire(wire)
-  if (w === undefined || !sameBytes(w.id, id) || w.entry.seq !== seq || !sameBytes(w.entry.author, state.author)) return undefined
-  return { seq, checked: ((value[0] as number) & RECORD_SIGNATURE_CHECKED) !== 0, id, wire }
 }
