@@ -24,7 +24,7 @@ const PAYLOAD = 64
 /** Authors made and stored at once while seeding. */
 const SEED_WAVE = 512
 
-/** The sync ingest entry point of a persistent pipeline (not public API): how the seed node takes the crowd. */
+/** The sync ingest entry point of a stored pipeline's parts (`pipeline.stored`, not public API): how the seed node takes the crowd. */
 interface Ingesting {
   ready: () => Promise<void>
   ingestBatch: (wires: Uint8Array[], from: string, limits: BatchLimits) => Promise<boolean>
@@ -49,7 +49,7 @@ export interface ManyAuthorRun {
  * received one is), and returns the average wire size of an entry.
  */
 async function seedCrowd (peer: PipesPeer, count: number, progress: (m: string) => void): Promise<number> {
-  const p = peer.node.createPipeline({ name: PIPELINE, persistent: true }) as unknown as Ingesting
+  const p = (peer.node.createPipeline({ name: PIPELINE, persistent: true }) as unknown as { stored: Ingesting }).stored
   const limits = { maxEntries: 512, maxBytes: 1024 * 1024 }
   const payload = new Uint8Array(PAYLOAD).fill(7)
   // ingest takes nothing before the store is open

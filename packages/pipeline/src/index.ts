@@ -43,7 +43,7 @@ export { datastoreDurableStore, durableStoreOf, levelDurableStore } from './kv.j
 export type { DurableStore, KvOp } from './kv.js'
 export type { SyncLimits } from './sync-session.js'
 export type { BufferLimits } from './buffer-limits.js'
-export type { BatchLimits } from './persistent-pipeline.js'
+export type { BatchLimits } from './stored-parts.js'
 export {
   InvalidPipelineArgumentError, InvalidPipelineNameError, InvalidSecureOptionError, KeyUnavailableError, MembershipError, type MembershipErrorCode, NodeStoppedError,
   MailboxQuotaError, OwnHeadsUnknownError, PacketTooLargeError, PayloadAuthenticationError, PipelineExistsError, SigningError, StorageError, StoreFailedError

@@ -9,6 +9,7 @@ import { durableStoreOf } from './kv.js'
 import type { DurableStore } from './kv.js'
 import { LivePipeline } from './live-pipeline.js'
 import { PersistentPipeline } from './persistent-pipeline.js'
+import { StoredPipeline } from './stored-pipeline.js'
 import { EncryptedPipelineImpl } from './secure/encrypted-pipeline.js'
 import { MAILBOX_PIPELINE, P2pPipeline, peerRefOf } from './secure/p2p-pipeline.js'
 import { MailboxKind } from './secure/mailbox/mailbox-kind.js'
@@ -25,6 +26,7 @@ import { TypedEventTarget } from '@pipes/interface'
 import type { BasePipeline } from './base-pipeline.js'
 import type { NodeContext } from './context.js'
 import type { RejectReason } from './reject-reasons.js'
+import type { StoredParts } from './stored-parts.js'
 import type { SyncHost, SyncLimits } from './sync-session.js'
 import type { SecureConfig } from './secure/secure-options.js'
 import type { CreatePipelineOptions, EncryptedPipeline, ForkDetail, NodeStats, Pipeline, PipesNodeEvents, PointToPointPipeline, ReceiptDetail } from './types.js'
@@ -309,10 +311,10 @@ class Node extends TypedEventTarget<PipesNodeEvents> implements PipesNode, SyncH
     return [...this.#pipelines.values()]
   }
 
-  syncablePipelines (): Map<string, PersistentPipeline> {
-    const out = new Map<string, PersistentPipeline>()
-    for (const [name, p] of this.#pipelines) if (p instanceof PersistentPipeline && p.opened) out.set(name, p)
-    if (this.#mailbox?.opened === true) out.set(MAILBOX_PIPELINE, this.#mailbox)
+  syncablePipelines (): Map<string, StoredParts> {
+    const out = new Map<string, StoredParts>()
+    for (const [name, p] of this.#pipelines) if (p instanceof StoredPipeline && p.stored.opened) out.set(name, p.stored)
+    if (this.#mailbox?.stored.opened === true) out.set(MAILBOX_PIPELINE, this.#mailbox.stored)
     return out
   }
 
@@ -320,7 +322,7 @@ class Node extends TypedEventTarget<PipesNodeEvents> implements PipesNode, SyncH
     let gapBuffered = 0
     let gapDropped = 0
     for (const p of [...this.#pipelines.values(), ...(this.#mailbox === undefined ? [] : [this.#mailbox])]) {
-      if (p instanceof PersistentPipeline) { gapBuffered += p.gapBuffered; gapDropped += p.gapDropped }
+      if (p instanceof StoredPipeline) { gapBuffered += p.stored.gapBuffered; gapDropped += p.stored.gapDropped }
     }
     this.#stats.gapDropped = gapDropped
     return this.#stats.snapshot({ gapBuffered, commits: this.#committer.stats.commits, commitOps: this.#committer.stats.ops, commitQueued: this.#committer.queued, storageErrors: this.#committer.stats.failed, sessions: this.#scheduler.activity(), mailboxHeld: this.#mailboxKind?.held() ?? { authors: 0, entries: 0, bytes: 0 } })

@@ -2,7 +2,7 @@ import { pb, toHex } from './bytes.js'
 import { decodeWire } from './entry-codec.js'
 import { SyncFrame } from './sync.pb.js'
 import type { NodeContext } from './context.js'
-import type { BatchLimits, PersistentPipeline } from './persistent-pipeline.js'
+import type { BatchLimits, StoredParts } from './stored-parts.js'
 import type { AuthorHead } from './sync.pb.js'
 import type { FrameStream } from '@pipes/transport'
 
@@ -51,12 +51,12 @@ export interface SyncHost {
   readonly ctx: NodeContext
   readonly limits: SyncLimits
   /** Persistent pipelines whose stores are open, by name. */
-  syncablePipelines (): Map<string, PersistentPipeline>
+  syncablePipelines (): Map<string, StoredParts>
 }
 
 /**
  * The sync part of a kind whose authors sign checkpoints (the mailbox,
- * `PersistentPipeline.checkpoints`): they travel in CHECKPOINT frames
+ * `StoredParts.checkpoints`): they travel in CHECKPOINT frames
  * before its batches.
  */
 export interface CheckpointCarrier {

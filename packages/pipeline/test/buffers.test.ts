@@ -2,10 +2,9 @@ import { generateIdentity, utf8Encode } from '@pipes/identity'
 import { waitFor } from '@pipes/testkit'
 import { afterEach, describe, expect, it } from 'vitest'
 import { Membership } from '../src/secure/membership.js'
-import { enc, networkId, startNode } from './helpers.js'
+import { enc, networkId, startNode, syncSide } from './helpers.js'
 import { RecordClock, scope } from './secure/helpers.js'
 import type { Packet } from '../src/index.js'
-import type { PersistentPipeline } from '../src/persistent-pipeline.js'
 import type { TestNode } from './helpers.js'
 
 const limits = { maxEntries: 512, maxBytes: 1024 * 1024 }
@@ -19,11 +18,11 @@ describe('what a node keeps does not pin the frame it came in', () => {
     const a = await startNode({ network, name: 'a', online: false })
     const b = await startNode({ network, name: 'b', online: false })
     nodes.push(a, b)
-    const pa = a.node.createPipeline({ name: 'room', persistent: true }) as unknown as PersistentPipeline
-    const pb = b.node.createPipeline({ name: 'room', persistent: true }) as unknown as PersistentPipeline
+    const pa = a.node.createPipeline({ name: 'room', persistent: true })
+    const pb = b.node.createPipeline({ name: 'room', persistent: true })
     for (const t of ['one', 'two', 'three']) await pb.putPacket(enc(t))
     const wires: Uint8Array[] = []
-    for await (const batch of pb.missingFor([], limits, 'test')) wires.push(...batch)
+    for await (const batch of syncSide(pb).missingFor([], limits, 'test')) wires.push(...batch)
     expect(wires).toHaveLength(3)
 
     // one 4 MiB frame holding the three entries, as the sync stream hands them over
@@ -37,11 +36,11 @@ describe('what a node keeps does not pin the frame it came in', () => {
     })
     const got: Packet[] = []
     pa.addPacketListener(p => { got.push(p) })
-    await pa.ready()
+    await syncSide(pa).ready()
     // the last two first: they wait in the gap buffer, then the first fills the gap
-    expect(await pa.ingestBatch(views.slice(1), b.transport.peerId, limits)).toBe(true)
-    expect(await pa.ingestBatch(views.slice(0, 1), b.transport.peerId, limits)).toBe(true)
-    await pa.flush()
+    expect(await syncSide(pa).ingestBatch(views.slice(1), b.transport.peerId, limits)).toBe(true)
+    expect(await syncSide(pa).ingestBatch(views.slice(0, 1), b.transport.peerId, limits)).toBe(true)
+    await syncSide(pa).flush()
     await waitFor(() => got.length === 3, { timeout: 10_000, message: 'the three entries delivered' })
     expect(got.map(p => new TextDecoder().decode(p.data))).toEqual(['one', 'two', 'three'])
     // delivered from memory: each payload is a view into its own small copy, not the 4 MiB frame

@@ -3,9 +3,8 @@ import { waitFor } from '@pipes/testkit'
 import { MemoryDatastore } from 'datastore-core'
 import { afterEach, expect, it } from 'vitest'
 import { datastoreDurableStore, encodeEntry, FLAG_ENCRYPTED, FLAG_PERSISTENT } from '../src/index.js'
-import { dec, enc, networkId, startNode } from './helpers.js'
+import { dec, enc, networkId, startNode, syncSide } from './helpers.js'
 import type { DurableStore, Packet } from '../src/index.js'
-import type { PersistentPipeline } from '../src/persistent-pipeline.js'
 import type { TestNode } from './helpers.js'
 
 const limits = { maxEntries: 512, maxBytes: 16 * 1024 * 1024 }
@@ -40,7 +39,7 @@ it('the delivery pump does not re-read an author that cannot progress until some
   const b = await startNode({ network, name: 'bob', online: false, node: { datastore: undefined, store } })
   nodes.push(b)
   const pb = b.node.createPipeline({ name: 'room', persistent: true, encrypted: { key: randomBytes(32) } })
-  const side = pb as unknown as PersistentPipeline
+  const side = syncSide(pb)
   await side.ready()
   // a non-member's 300 entries of an epoch no key opens, stored while nobody listens (so none is held in memory)
   const wires: Uint8Array[] = []

@@ -3,9 +3,9 @@ import { generateIdentity, randomBytes } from '@pipes/identity'
 import { waitFor } from '@pipes/testkit'
 import { afterEach, describe, expect, it } from 'vitest'
 import { decodeEntry, encodeEntry, FLAG_ENCRYPTED, FLAG_PERSISTENT } from '../src/index.js'
-import { dec, enc, networkId, startNode } from './helpers.js'
+import { dec, enc, networkId, startNode, syncSide } from './helpers.js'
 import type { EncryptedPipeline, Packet } from '../src/index.js'
-import type { PersistentPipeline } from '../src/persistent-pipeline.js'
+import type { StoredParts } from '../src/stored-parts.js'
 import type { TestNode, TestNodeOptions } from './helpers.js'
 import type { LocalIdentity } from '@pipes/identity'
 
@@ -14,8 +14,8 @@ const MiB = 1024 * 1024
 const limits = { maxEntries: 512, maxBytes: 16 * MiB }
 
 /** A pipeline's sync-ingest side (what a sync session calls with a peer's batch). */
-function ingestSide (p: EncryptedPipeline): PersistentPipeline {
-  return p as unknown as PersistentPipeline
+function ingestSide (p: EncryptedPipeline): StoredParts {
+  return syncSide(p)
 }
 
 /** `count` chained entries of `author` in an encrypted pipeline, sealed (so it says) under `keyEpoch`: random bytes no key opens. */

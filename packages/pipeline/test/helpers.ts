@@ -10,7 +10,9 @@ import { createPipesNode } from '../src/index.js'
 import type { LocalIdentity } from '@pipes/identity'
 import type { Transport } from '@pipes/transport'
 import type { Datastore } from 'interface-datastore'
-import type { Packet, PipesNode, PipesNodeInit } from '../src/index.js'
+import type { Packet, Pipeline, PipesNode, PipesNodeInit } from '../src/index.js'
+import type { StoredParts } from '../src/stored-parts.js'
+import type { StoredPipeline } from '../src/stored-pipeline.js'
 import type { DeliveryChecker } from '@pipes/testkit'
 
 let counter = 0
@@ -102,3 +104,8 @@ export function recordInto (checker: DeliveryChecker, nodeName: string): (packet
 
 export const enc = (text: string): Uint8Array => new TextEncoder().encode(text)
 export const dec = (bytes: Uint8Array): string => new TextDecoder().decode(bytes)
+
+/** A stored pipeline's parts as the node's sync sessions use them (`ingestBatch`, `missingFor`, `flush`): for feeding batches in by hand. */
+export function syncSide (p: Pipeline): StoredParts {
+  return (p as unknown as StoredPipeline).stored
+}

@@ -3,10 +3,10 @@ import { waitFor } from '@pipes/testkit'
 import { MemoryDatastore } from 'datastore-core'
 import { afterEach, expect, it } from 'vitest'
 import { datastoreDurableStore, encodeEntry, FLAG_PERSISTENT } from '../src/index.js'
-import { connect, enc, networkId, startNode } from './helpers.js'
+import { connect, enc, networkId, startNode, syncSide } from './helpers.js'
 import type { TestNode } from './helpers.js'
 import type { DurableStore } from '../src/index.js'
-import type { PersistentPipeline } from '../src/persistent-pipeline.js'
+import type { StoredParts } from '../src/stored-parts.js'
 
 const nodes: TestNode[] = []
 afterEach(async () => { await Promise.all(nodes.splice(0).map(async n => { await n.stop() })) })
@@ -27,7 +27,7 @@ function countingStore (): { store: DurableStore, reads: () => number } {
 }
 
 /** Stores, through the sync ingest path, `count` entries of a fresh author (runs of at most 400), or one entry each of `count` fresh authors. */
-async function seedLog (p: PersistentPipeline, net: string, pipeline: string, count: number): Promise<void> {
+async function seedLog (p: StoredParts, net: string, pipeline: string, count: number): Promise<void> {
   const author = generateIdentity('long')
   let prev: Uint8Array = new Uint8Array(0)
   let run: Uint8Array[] = []
@@ -42,7 +42,7 @@ async function seedLog (p: PersistentPipeline, net: string, pipeline: string, co
   }
 }
 
-async function seedCrowd (p: PersistentPipeline, net: string, pipeline: string, count: number): Promise<void> {
+async function seedCrowd (p: StoredParts, net: string, pipeline: string, count: number): Promise<void> {
   for (let i = 0; i < count; i += 200) {
     await Promise.all(Array.from({ length: Math.min(200, count - i) }, async (_, j) => {
       const author = generateIdentity(`a${i + j}`)
@@ -61,7 +61,7 @@ it('serving 1,000 one-entry authors reads the store in groups, not once per auth
   const a = await startNode({ network: net, name: 'full', syncIntervalMs: 60_000, node: { datastore: undefined, store: counted.store } })
   nodes.push(a)
   const total = 1_000
-  const p = a.node.createPipeline({ name: 'crowd', persistent: true }) as unknown as PersistentPipeline
+  const p = syncSide(a.node.createPipeline({ name: 'crowd', persistent: true }))
   await p.ready()
   await seedCrowd(p, net, 'crowd', total)
   await p.flush()
@@ -87,7 +87,7 @@ it('long logs among many one-entry authors arrive whole and in per-author order'
   const net = networkId('crowd-mixed')
   const a = await startNode({ network: net, name: 'full', syncIntervalMs: 60_000, transport: 'tcp' })
   nodes.push(a)
-  const p = a.node.createPipeline({ name: 'mixed', persistent: true }) as unknown as PersistentPipeline
+  const p = syncSide(a.node.createPipeline({ name: 'mixed', persistent: true }))
   await p.ready()
   const longs = 3
   const longLength = 1_100

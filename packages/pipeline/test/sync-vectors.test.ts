@@ -2,16 +2,15 @@ import { generateIdentity } from '@pipes/identity'
 import { waitFor } from '@pipes/testkit'
 import { afterEach, expect, it } from 'vitest'
 import { encodeEntry, FLAG_PERSISTENT } from '../src/index.js'
-import { connect, dec, enc, networkId, startNode } from './helpers.js'
+import { connect, dec, enc, networkId, startNode, syncSide } from './helpers.js'
 import type { TestNode } from './helpers.js'
-import type { PersistentPipeline } from '../src/persistent-pipeline.js'
 
 const nodes: TestNode[] = []
 afterEach(async () => { await Promise.all(nodes.splice(0).map(async n => { await n.stop() })) })
 
 /** Stores one signed entry from each of `count` fresh authors in `pipeline`, through its sync ingest path. */
 async function crowd (node: TestNode, pipeline: string, count: number): Promise<void> {
-  const p = node.node.createPipeline({ name: pipeline, persistent: true }) as unknown as PersistentPipeline
+  const p = syncSide(node.node.createPipeline({ name: pipeline, persistent: true }))
   const net = node.node.networkId
   const limits = { maxEntries: 512, maxBytes: 1024 * 1024 }
   for (let i = 0; i < count; i += 1000) {

@@ -1,19 +1,19 @@
-import { PersistentPipeline } from '../persistent-pipeline.js'
+import { StoredPipeline } from '../stored-pipeline.js'
 import { EncryptedKind } from './encrypted-kind.js'
 import type { NodeContext } from '../context.js'
 import type { SecureConfig } from './secure-options.js'
 import type { Identity } from '@pipes/identity'
 
 /**
- * An encrypted pipeline: the stored pipeline with the encrypted kind's codec
+ * An encrypted pipeline: the stored pipeline over the encrypted kind's codec
  * ({@link EncryptedKind}), which seals payloads under the key of an epoch
- * and keeps the membership records. Nodes without a key store, check and
- * relay the entries; entries whose key has not arrived wait in the store and
- * are delivered, in per-author order, when it does. This class only adds the
- * member API; every call goes to the codec.
+ * and keeps the membership records in the log. Nodes without a key store,
+ * check and relay the entries; entries whose key has not arrived wait in the
+ * store and are delivered, in per-author order, when it does. This class
+ * only adds the member API; every call goes to the codec.
  */
-export class EncryptedPipelineImpl extends PersistentPipeline {
-  override readonly kind = 'encrypted' as const
+export class EncryptedPipelineImpl extends StoredPipeline {
+  readonly kind = 'encrypted' as const
   readonly #codec: EncryptedKind
 
   constructor (ctx: NodeContext, name: string, maxPacketBytes: number, config: SecureConfig) {
@@ -36,11 +36,11 @@ export class EncryptedPipelineImpl extends PersistentPipeline {
 
   /** Adds a member (see {@link EncryptedKind.addMember}); resolves once the record is durably stored here. */
   async addMember (identity: Identity): Promise<void> {
-    await this.#codec.addMember(identity, this.kindLog)
+    await this.#codec.addMember(identity, this.stored.kindLog)
   }
 
   /** Removes a member and starts a new epoch (see {@link EncryptedKind.removeMember}). */
   async removeMember (member: Identity | string): Promise<void> {
-    await this.#codec.removeMember(member, this.kindLog)
+    await this.#codec.removeMember(member, this.stored.kindLog)
   }
 }
