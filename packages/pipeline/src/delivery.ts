@@ -1,7 +1,7 @@
 import { decodeWire } from './entry-codec.js'
 import { callListener } from './listener-set.js'
 import { Mutex } from '@pipes/interface'
-import { unref } from './sync-session.js'
+import { unref } from './timers.js'
 import type { NodeContext } from './context.js'
 import type { UnsignedEntry } from './entry-codec.js'
 import { READ_CHUNK } from './log/entry-reader.js'

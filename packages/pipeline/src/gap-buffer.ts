@@ -1,4 +1,4 @@
-import { unref } from './sync-session.js'
+import { unref } from './timers.js'
 import type { NodeContext } from './context.js'
 import type { VerifiedEntry } from './entry-verify.js'
 

@@ -1,4 +1,5 @@
-import { runSyncSession, unref } from './sync-session.js'
+import { runSyncSession } from './sync-session.js'
+import { unref } from './timers.js'
 import type { SyncHost } from './sync-session.js'
 import type { FrameStream, Transport } from '@pipes/transport'
 

@@ -1,6 +1,9 @@
 import { pb, toHex } from './bytes.js'
 import { decodeWire } from './entry-codec.js'
 import { SyncFrame } from './sync.pb.js'
+import { FrameWriter } from './sync/frame-writer.js'
+import { INGEST_WINDOW_BATCHES, INGEST_WINDOW_BYTES, IngestWindow, frameBytes } from './sync/ingest-window.js'
+import { unref } from './timers.js'
 import type { NodeContext } from './context.js'
 import type { BatchLimits, StoredParts } from './stored-parts.js'
 import type { AuthorHead } from './sync.pb.js'
@@ -41,11 +44,6 @@ export const DEFAULT_SYNC_LIMITS: SyncLimits = {
  */
 export const SYNC_PROTOCOL_VERSION = '3.0.0'
 
-/** Lets a timer not keep the process alive (Node); a no-op where timers are plain ids. */
-export function unref (timer: unknown): void {
-  if (typeof timer === 'object' && timer !== null && 'unref' in timer && typeof timer.unref === 'function') timer.unref()
-}
-
 /** What a sync session needs from its node. */
 export interface SyncHost {
   readonly ctx: NodeContext
@@ -73,97 +71,6 @@ export interface CheckpointCarrier {
 
 /** A session ended because the peer broke the protocol; counted as a refusal. */
 class Refused extends Error {}
-
-/** Batch frames smaller than this are gathered into writes of about this size. */
-const COALESCE_BYTES = 64 * 1024
-
-/** Most received batches being checked and stored at once (of different authors; one author's go in order). */
-const INGEST_WINDOW_BATCHES = 64
-/** Most bytes of received batches being checked and stored at once. */
-const INGEST_WINDOW_BYTES = 8 * 1024 * 1024
-
-function frameBytes (frame: SyncFrame): number {
-  let n = 0
-  for (const e of frame.entries) n += e.length
-  return n
-}
-
-/**
- * Received batches in flight: batches of different authors are checked
- * (signatures) and stored concurrently, so a sync of many authors with a
- * few entries each is not one verification round trip per author; batches
- * of one author are taken strictly in order, each after the one before it
- * is in the log, and one pipeline's after the one before it. Bounded by count and bytes: `add` waits for room, so a
- * peer's frames are not read faster than they are taken in. The first
- * failure is rethrown by the next `add` or `drain`.
- */
-class IngestWindow {
-  readonly #maxBatches: number
-  readonly #maxBytes: number
-  /** The last batch of each author in flight. */
-  readonly #tails = new Map<string, Promise<void>>()
-  #count = 0
-  #bytes = 0
-  #failure: { err: unknown } | undefined
-  #wake: (() => void) | undefined
-
-  constructor (maxBatches: number, maxBytes: number) {
-    this.#maxBatches = maxBatches
-    this.#maxBytes = maxBytes
-  }
-
-  /** Starts `task` after the author's batch in flight (if any); resolves once there is room for the next. */
-  async add (author: string, bytes: number, task: () => Promise<void>): Promise<void> {
-    this.#check()
-    const before = this.#tails.get(author)
-    const run = (before === undefined ? task() : before.then(task))
-      .catch((err: unknown) => { this.#failure ??= { err } })
-      .finally(() => {
-        this.#count--
-        this.#bytes -= bytes
-        if (this.#tails.get(author) === run) this.#tails.delete(author)
-        this.#wake?.()
-      })
-    this.#tails.set(author, run)
-    this.#count++
-    this.#bytes += bytes
-    while (this.#count >= this.#maxBatches || (this.#bytes >= this.#maxBytes && this.#count > 1)) await this.#changed()
-    this.#check()
-  }
-
-  /** Resolves once every batch in flight is taken in; rethrows the first failure. */
-  async drain (): Promise<void> {
-    while (this.#count > 0) await this.#changed()
-    this.#check()
-  }
-
-  /** The session failed: failures of what is still in flight are dropped (the session reports its own). */
-  abandon (): void {
-    this.#failure = undefined
-  }
-
-  async #changed (): Promise<void> {
-    await new Promise<void>(resolve => { this.#wake = resolve })
-    this.#wake = undefined
-  }
-
-  #check (): void {
-    const failure = this.#failure
-    if (failure !== undefined) {
-      this.#failure = undefined
-      throw failure.err
-    }
-  }
-}
-
-/** Sends one pipeline's vector as pages of at most `page` heads, the last flagged. */
-async function sendPages (send: (frame: Partial<SyncFrame>) => Promise<void>, kind: SyncFrame.Kind, pipeline: string, heads: AuthorHead[], page: number): Promise<void> {
-  for (let i = 0; ; i += page) {
-    const last = i + page >= heads.length
-    await send({ kind, pipeline, heads: heads.slice(i, i + page), last })
-    if (last) return
-  }
-}
 
 /** A peer's vector of one pipeline as its pages arrive. */
 interface Incoming {
@@ -230,34 +137,7 @@ export async function runSyncSession (host: SyncHost, stream: FrameStream, initi
     ctx.reject('sync-malformed', undefined, peer)
     return new Refused(what)
   }
-  const send = async (frame: Partial<SyncFrame>): Promise<void> => {
-    const bytes = SyncFrame.encode(frame)
-    ctx.stats.sync.bytesSent += bytes.length
-    await stream.send(bytes)
-  }
-  // small batches (an author with one new entry) go out many to one write:
-  // one muxer frame and one encryption for them all, not one each
-  let coalesced: Uint8Array[] = []
-  let coalescedBytes = 0
-  const sendCoalesced = async (): Promise<void> => {
-    if (coalesced.length === 0) return
-    const frames = coalesced
-    coalesced = []
-    coalescedBytes = 0
-    await stream.sendMany(frames)
-  }
-  const coalesce = async (frame: Partial<SyncFrame>): Promise<void> => {
-    const bytes = SyncFrame.encode(frame)
-    ctx.stats.sync.bytesSent += bytes.length
-    if (bytes.length >= COALESCE_BYTES) {
-      await sendCoalesced()
-      await stream.send(bytes)
-      return
-    }
-    coalesced.push(bytes)
-    coalescedBytes += bytes.length
-    if (coalescedBytes >= COALESCE_BYTES) await sendCoalesced()
-  }
+  const out = new FrameWriter(stream, ctx.stats.sync)
 
   // a peer that keeps a session busy for ever would hold an inbound slot for ever
   const deadline = setTimeout(() => {
@@ -274,7 +154,7 @@ export async function runSyncSession (host: SyncHost, stream: FrameStream, initi
     const mine = host.syncablePipelines()
     let shared: string[]
     if (initiator) {
-      await send({ kind: SyncFrame.Kind.HELLO, pipelines: [...mine.keys()] })
+      await out.send({ kind: SyncFrame.Kind.HELLO, pipelines: [...mine.keys()] })
       const theirs = await readFrame()
       if (theirs.kind !== SyncFrame.Kind.HELLO) throw protocolError('expected HELLO')
       if (new Set(theirs.pipelines).size !== theirs.pipelines.length) throw protocolError('a pipeline twice in HELLO')
@@ -284,7 +164,7 @@ export async function runSyncSession (host: SyncHost, stream: FrameStream, initi
       if (theirs.kind !== SyncFrame.Kind.HELLO) throw protocolError('expected HELLO')
       if (new Set(theirs.pipelines).size !== theirs.pipelines.length) throw protocolError('a pipeline twice in HELLO')
       shared = theirs.pipelines.filter(name => mine.has(name))
-      await send({ kind: SyncFrame.Kind.HELLO, pipelines: shared })
+      await out.send({ kind: SyncFrame.Kind.HELLO, pipelines: shared })
     }
     const incoming = new Map<string, Incoming>()
     for (const name of shared) {
@@ -298,7 +178,7 @@ export async function runSyncSession (host: SyncHost, stream: FrameStream, initi
 
     const writer = (async () => {
       for (const name of shared) {
-        await sendPages(send, SyncFrame.Kind.VECTOR, name, mine.get(name)?.vector() ?? [], limits.vectorPage)
+        await out.sendPages(SyncFrame.Kind.VECTOR, name, mine.get(name)?.vector() ?? [], limits.vectorPage)
       }
       for (const name of shared) {
         const theirs = incoming.get(name) as Incoming
@@ -309,20 +189,20 @@ export async function runSyncSession (host: SyncHost, stream: FrameStream, initi
         if (p.checkpoints !== undefined) {
           const sent = p.checkpoints.checkpointsFor(remote, peer)
           for (let i = 0; i < sent.records.length; i += limits.batch.maxEntries) {
-            await coalesce({ kind: SyncFrame.Kind.CHECKPOINT, pipeline: name, entries: sent.records.slice(i, i + limits.batch.maxEntries).map(pb) })
+            await out.coalesce({ kind: SyncFrame.Kind.CHECKPOINT, pipeline: name, entries: sent.records.slice(i, i + limits.batch.maxEntries).map(pb) })
           }
           remote = sent.remote
         }
         for await (const entries of p.missingFor(remote, limits.batch, peer)) {
-          await coalesce({ kind: SyncFrame.Kind.BATCH, pipeline: name, entries: entries.map(pb) })
+          await out.coalesce({ kind: SyncFrame.Kind.BATCH, pipeline: name, entries: entries.map(pb) })
           ctx.stats.sync.batchesSent++
           ctx.stats.sync.entriesSent += entries.length
         }
-        await sendCoalesced()
+        await out.flush()
         // what the peer holds is known now; free it
         theirs.heads = []
       }
-      await send({ kind: SyncFrame.Kind.DONE })
+      await out.send({ kind: SyncFrame.Kind.DONE })
     })()
     // keep a writer failure from going unhandled while the reader runs
     writer.catch(() => {})
@@ -390,7 +270,7 @@ export async function runSyncSession (host: SyncHost, stream: FrameStream, initi
         for (const name of shared) await mine.get(name)?.flush()
         await writer
         for (const name of shared) {
-          await sendPages(send, SyncFrame.Kind.ACK, name, mine.get(name)?.vector() ?? [], limits.vectorPage)
+          await out.sendPages(SyncFrame.Kind.ACK, name, mine.get(name)?.vector() ?? [], limits.vectorPage)
         }
       } else if (frame.kind === SyncFrame.Kind.ACK && done) {
         const count = ackCounts.get(frame.pipeline)

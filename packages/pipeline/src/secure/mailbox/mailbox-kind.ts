@@ -1,7 +1,7 @@
 import { peerIdFromPublicKey } from '@pipes/identity'
 import { pb, toHex } from '../../bytes.js'
 import { MailboxQuotaError, NodeStoppedError } from '../../errors.js'
-import { unref } from '../../sync-session.js'
+import { unref } from '../../timers.js'
 import { MAILBOX_PIPELINE, mailboxCodec } from '../p2p-pipeline.js'
 import { checkCheckpoint, decodeCheckpoint, signCheckpoint } from './checkpoint.js'
 import { AuthorUsage } from './retention.js'
