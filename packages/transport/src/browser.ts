@@ -7,7 +7,7 @@
  * network config lists `/p2p-circuit` in `listen`.
  */
 import { browserRuntime } from './browser-runtime.js'
-import { createTransportOn } from './pipes-transport.js'
+import { createTransportOn } from './create-transport.js'
 import type { CreateTransportInit, Transport } from './types.js'
 
 export * from './common.js'

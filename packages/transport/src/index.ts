@@ -26,7 +26,7 @@
 // The polyfills must run before any libp2p module is evaluated: keep this the first import.
 import './polyfills.js'
 import { nodeRuntime } from './node-runtime.js'
-import { createTransportOn } from './pipes-transport.js'
+import { createTransportOn } from './create-transport.js'
 import type { CreateTransportInit, Transport } from './types.js'
 
 export * from './common.js'

@@ -1,68 +1,31 @@
-import { TopicValidatorResult } from '@libp2p/gossipsub'
 import { multiaddr } from '@multiformats/multiaddr'
-import { createLibp2p } from 'libp2p'
-import { FrameTooLargeError, InvalidNetworkConfigError, PeerNotFoundError, TransportStoppedError } from './errors.js'
+import { FrameTooLargeError, PeerNotFoundError, TransportStoppedError } from './errors.js'
 import { FloodGuard } from './flood-guard.js'
 import { DEFAULT_MAX_FRAME_BYTES, Libp2pFrameStream } from './frame-stream.js'
-import { privateKeyOf } from './identity-key.js'
-import { buildLibp2pOptions, meshProtocols, sha256MessageId } from './libp2p-options.js'
-import { listenKind, resolveNetworkConfig } from './network-config.js'
+import { meshProtocols } from './libp2p-options.js'
 import { parseDialTarget, parsePeerId, peerIdOfAddr, withPeerId } from './peer-address.js'
+import { PeerGate } from './peer-gate.js'
 import { Redialer } from './redialer.js'
-import { forgetBackoff, scoreTopic } from './topic-score.js'
+import { TopicRouter } from './topic-router.js'
+import { forgetBackoff } from './topic-score.js'
 import type { FrameStream } from './frame-stream.js'
-import type { PipesServices, RuntimeProfile } from './libp2p-options.js'
+import type { PipesServices } from './libp2p-options.js'
 import type { ResolvedNetworkConfig } from './network-config.js'
 import type {
-  CreateTransportInit, MessageHandler, MessageIdFn, MessageValidator, PublishResult, StreamHandler,
-  TopicStats, Transport, TransportEvents, TransportMessage, TransportOptions, TransportStats, Validation
+  MessageHandler, MessageIdFn, MessageValidator, PublishResult, StreamHandler,
+  Transport, TransportEvents, TransportOptions, TransportStats
 } from './types.js'
-import type { Message, TopicValidatorFn } from '@libp2p/gossipsub'
-import type { ConnectionGater, IdentifyResult, Libp2p, PeerId, PeerInfo } from '@libp2p/interface'
+import type { ConnectionGater, Libp2p, PeerId } from '@libp2p/interface'
 import type { Multiaddr } from '@multiformats/multiaddr'
-
-interface Subscription { handler: MessageHandler, validate: MessageValidator | undefined }
-
-/** How long a peer of another network stays refused after it was seen. */
-const FOREIGN_PEER_TTL_MS = 10 * 60_000
-
-const VERDICTS: Record<Validation, TopicValidatorResult> = {
-  accept: TopicValidatorResult.Accept,
-  ignore: TopicValidatorResult.Ignore,
-  reject: TopicValidatorResult.Reject
-}
 
 type Counters = Omit<TransportStats, 'topics' | 'peers' | 'connections' | 'bannedPeers'>
 
-/** Builds and starts (unless `start: false`) a transport on a runtime (Node or browser). */
-export async function createTransportOn (runtime: RuntimeProfile, init: CreateTransportInit): Promise<Transport> {
-  const network = resolveNetworkConfig(init?.network)
-  for (const [i, addr] of network.listen.entries()) {
-    const kind = listenKind(multiaddr(addr))
-    if (kind !== undefined && !runtime.listenKinds.has(kind)) {
-      throw new InvalidNetworkConfigError(`listen[${i}]`, `this runtime (${runtime.name}) cannot listen on "${addr}"`)
-    }
-  }
-  const privateKey = await privateKeyOf(init.identity)
-  const transport = new PipesTransport(network, init.options ?? {}, init.messageId ?? sha256MessageId)
-  const libp2p = await createLibp2p<PipesServices>(buildLibp2pOptions({
-    network,
-    privateKey,
-    runtime,
-    gater: transport.gater,
-    datastore: init.datastore,
-    messageId: async (data, topic) => await transport.messageIdOf(data, topic),
-    options: init.options ?? {}
-  }))
-  // gossipsub 17.1.1 ignores its `protocols` option; its public `protocols`
-  // field is read at start, so network-scope it here
-  libp2p.services.pubsub.protocols.splice(0, Infinity, ...meshProtocols(network.id))
-  transport.attach(libp2p)
-  if (init.start !== false) await transport.start()
-  return transport
-}
-
-/** The libp2p-backed {@link Transport}. Build it with `createTransport`. */
+/**
+ * The libp2p-backed {@link Transport}. Build it with `createTransport`. Its
+ * parts: the gossip topics ({@link TopicRouter}), which peers are let in
+ * ({@link PeerGate}), redials ({@link Redialer}); this class runs libp2p
+ * and streams and answers the `Transport` calls.
+ */
 export class PipesTransport extends EventTarget implements Transport {
   readonly network: ResolvedNetworkConfig
   readonly #options: TransportOptions
@@ -71,18 +34,14 @@ export class PipesTransport extends EventTarget implements Transport {
   #started = false
   #starting: Promise<void> | undefined
   #controller = new AbortController()
-  readonly #subs = new Map<string, Set<Subscription>>()
-  readonly #topicStats = new Map<string, TopicStats>()
+  readonly #topics: TopicRouter
+  readonly #peers: PeerGate
   readonly #counters: Counters = {
     published: 0, duplicatePublishes: 0, oversizedFrames: 0, handlerErrors: 0, redials: 0, redialSuccesses: 0, redialFailures: 0, foreignPeers: 0, floodCutoffs: 0, bannedMessages: 0
   }
 
-  readonly #members = new Set<string>()
-  readonly #blocked = new Set<string>()
-  readonly #foreign = new Map<string, number>()
   readonly #flood: FloodGuard
   readonly #bootstrapAddrs = new Map<string, Multiaddr>()
-  readonly #marker: string
   #redialer: Redialer | undefined
 
   /** The connection gater that enforces blocks and refuses foreign peers. */
@@ -94,20 +53,29 @@ export class PipesTransport extends EventTarget implements Transport {
     this.#options = options
     this.#messageId = messageId
     this.#flood = new FloodGuard(options.floodBudget)
-    this.#marker = meshProtocols(network.id)[0] ?? ''
     for (const addr of network.bootstrap) {
       const ma = multiaddr(addr)
       const id = peerIdOfAddr(ma)
       if (id !== undefined) this.#bootstrapAddrs.set(id, ma)
     }
-    const excluded = (peer: PeerId): boolean => this.#excluded(peer.toString())
-    this.gater = {
-      // allow loopback and private addresses (LAN networks, tests, browsers dialing 127.0.0.1)
-      denyDialMultiaddr: () => false,
-      denyDialPeer: excluded,
-      denyInboundEncryptedConnection: excluded,
-      denyOutboundEncryptedConnection: excluded
-    }
+    this.#topics = new TopicRouter({
+      pubsub: () => this.#started ? this.libp2p.services.pubsub : undefined,
+      flood: this.#flood,
+      counters: this.#counters,
+      cutOff: (peer) => { this.#cutOff(peer) }
+    })
+    this.#peers = new PeerGate({
+      flood: this.#flood,
+      marker: meshProtocols(network.id)[0] ?? '',
+      minConnections: options.minConnections ?? 8,
+      counters: this.#counters,
+      started: () => this.#started,
+      libp2p: () => this.libp2p,
+      redialer: () => this.#redialer,
+      dialSignal: () => this.#signal(undefined),
+      dispatchEvent: (event) => this.dispatchEvent(event)
+    })
+    this.gater = this.#peers.gater
   }
 
   useMessageId (fn: MessageIdFn): void {
@@ -127,8 +95,8 @@ export class PipesTransport extends EventTarget implements Transport {
         const addr = this.#bootstrapAddrs.get(peerId)
         await libp2p.dial(addr ?? parsePeerId(peerId), { signal })
       },
-      isConnected: (peerId) => this.#members.has(peerId) || libp2p.getConnections(parsePeerId(peerId)).length > 0,
-      isExcluded: (peerId) => this.#excluded(peerId),
+      isConnected: (peerId) => this.#peers.isMember(peerId) || libp2p.getConnections(parsePeerId(peerId)).length > 0,
+      isExcluded: (peerId) => this.#peers.excluded(peerId),
       onAttempt: (_peerId, ok) => {
         this.#counters.redials++
         if (ok) this.#counters.redialSuccesses++
@@ -136,16 +104,16 @@ export class PipesTransport extends EventTarget implements Transport {
       }
     }, this.#bootstrapAddrs.keys(), this.#options.redial)
 
-    libp2p.addEventListener('peer:identify', (evt) => { this.#onIdentify(evt.detail) })
+    libp2p.addEventListener('peer:identify', (evt) => { this.#peers.onIdentify(evt.detail) })
     libp2p.addEventListener('peer:disconnect', (evt) => {
       const peerId = evt.detail.toString()
       forgetBackoff(libp2p.services.pubsub, peerId)
-      this.#onDisconnect(peerId)
+      this.#peers.onDisconnect(peerId)
     })
-    libp2p.addEventListener('peer:discovery', (evt) => { this.#onDiscovery(evt.detail) })
+    libp2p.addEventListener('peer:discovery', (evt) => { this.#peers.onDiscovery(evt.detail) })
     libp2p.services.pubsub.addEventListener('gossipsub:message', (evt) => {
       const { propagationSource, msg } = evt.detail
-      this.#deliver(msg, propagationSource.toString())
+      this.#topics.deliver(msg, propagationSource.toString())
     })
   }
 
@@ -170,12 +138,7 @@ export class PipesTransport extends EventTarget implements Transport {
       const libp2p = this.libp2p
       this.#controller = new AbortController()
       await libp2p.start()
-      const pubsub = libp2p.services.pubsub
-      for (const topic of this.#subs.keys()) {
-        pubsub.topicValidators.set(topic, this.#validatorFor(topic))
-        scoreTopic(pubsub, topic)
-        pubsub.subscribe(topic)
-      }
+      this.#topics.joinAll(libp2p.services.pubsub)
       this.#started = true
       this.#redialer?.start()
     })()
@@ -193,7 +156,7 @@ export class PipesTransport extends EventTarget implements Transport {
     this.#redialer?.stop()
     this.#controller.abort()
     await this.libp2p.stop()
-    this.#members.clear()
+    this.#peers.clear()
   }
 
   async publish (topic: string, data: Uint8Array): Promise<PublishResult> {
@@ -214,85 +177,7 @@ export class PipesTransport extends EventTarget implements Transport {
   }
 
   subscribe (topic: string, handler: MessageHandler, validate?: MessageValidator): () => void {
-    const sub: Subscription = { handler, validate }
-    let subs = this.#subs.get(topic)
-    if (subs === undefined) {
-      subs = new Set()
-      this.#subs.set(topic, subs)
-      if (this.#started) {
-        const pubsub = this.libp2p.services.pubsub
-        pubsub.topicValidators.set(topic, this.#validatorFor(topic))
-        scoreTopic(pubsub, topic)
-        pubsub.subscribe(topic)
-      }
-    }
-    subs.add(sub)
-    return () => {
-      const current = this.#subs.get(topic)
-      if (current === undefined || !current.delete(sub) || current.size > 0) return
-      this.#subs.delete(topic)
-      if (this.#started) {
-        const pubsub = this.libp2p.services.pubsub
-        pubsub.unsubscribe(topic)
-        pubsub.topicValidators.delete(topic)
-      }
-    }
-  }
-
-  #statsOf (topic: string): TopicStats {
-    let stats = this.#topicStats.get(topic)
-    if (stats === undefined) {
-      stats = { accepted: 0, ignored: 0, rejected: 0, validatorErrors: 0 }
-      this.#topicStats.set(topic, stats)
-    }
-    return stats
-  }
-
-  #validatorFor (topic: string): TopicValidatorFn {
-    return async (peer, msg) => {
-      const stats = this.#statsOf(topic)
-      const from = peer.toString()
-      // cheapest check first: the rest of a cut-off peer's RPC frame is not decoded or verified
-      if (this.#flood.isBanned(from)) {
-        this.#counters.bannedMessages++
-        return TopicValidatorResult.Reject
-      }
-      const message: TransportMessage = { topic, data: msg.data, from }
-      let verdict: Validation = 'accept'
-      try {
-        for (const sub of this.#subs.get(topic) ?? []) {
-          if (sub.validate === undefined) continue
-          const result = await sub.validate(message)
-          if (result === 'reject') { verdict = 'reject'; break }
-          if (result === 'ignore') verdict = 'ignore'
-          else if (result !== 'accept') throw new TypeError(`validator returned ${String(result)}`)
-        }
-      } catch {
-        // a validator that throws is a bug on our side, not proof the peer misbehaved
-        stats.validatorErrors++
-        verdict = 'ignore'
-      }
-      if (verdict === 'accept') stats.accepted++
-      else if (verdict === 'ignore') stats.ignored++
-      else {
-        stats.rejected++
-        if (this.#flood.reject(from)) this.#cutOff(peer)
-      }
-      return VERDICTS[verdict]
-    }
-  }
-
-  #deliver (msg: Message, from: string): void {
-    const subs = this.#subs.get(msg.topic)
-    if (subs === undefined) return
-    const message: TransportMessage = { topic: msg.topic, data: msg.data, from }
-    for (const sub of [...subs]) {
-      try {
-        sub.handler(message)
-      } catch {
-        this.#counters.handlerErrors++
-      }
-    }
+    return this.#topics.subscribe(topic, handler, validate)
   }
 
   async handle (protocol: string, handler: StreamHandler, options?: { maxFrameBytes?: number }): Promise<void> {
@@ -328,7 +213,7 @@ export class PipesTransport extends EventTarget implements Transport {
   }
 
   peers (): string[] {
-    return [...this.#members]
+    return this.#peers.members()
   }
 
   subscribers (topic: string): string[] {
@@ -379,23 +264,21 @@ export class PipesTransport extends EventTarget implements Transport {
 
   async block (peerId: string): Promise<void> {
     const id = parsePeerId(peerId)
-    this.#blocked.add(peerId)
+    this.#peers.block(peerId)
     this.#redialer?.forget(peerId)
     if (this.#started) await this.libp2p.hangUp(id)
   }
 
   unblock (peerId: string): void {
-    this.#blocked.delete(peerId)
+    this.#peers.unblock(peerId)
   }
 
   stats (): TransportStats {
-    const topics: Record<string, TopicStats> = {}
-    for (const [topic, stats] of this.#topicStats) topics[topic] = { ...stats }
     return {
-      topics,
+      topics: this.#topics.stats(),
       ...this.#counters,
       bannedPeers: this.#flood.banned().length,
-      peers: this.#members.size,
+      peers: this.#peers.size,
       connections: this.#libp2p?.getConnections().length ?? 0
     }
   }
@@ -424,47 +307,6 @@ export class PipesTransport extends EventTarget implements Transport {
     this.#counters.floodCutoffs++
     this.#redialer?.forget(peer.toString())
     if (this.#started) void this.libp2p.hangUp(peer).catch(() => {})
-  }
-
-  #excluded (peerId: string): boolean {
-    if (this.#blocked.has(peerId) || this.#flood.isBanned(peerId)) return true
-    const until = this.#foreign.get(peerId)
-    if (until === undefined) return false
-    if (until > Date.now()) return true
-    this.#foreign.delete(peerId)
-    return false
-  }
-
-  #onIdentify (result: IdentifyResult): void {
-    const peerId = result.peerId.toString()
-    if (!this.#started) return
-    if (!result.protocols.includes(this.#marker)) {
-      // a peer of another network (or not a Pipes node): refuse it for a while
-      this.#counters.foreignPeers++
-      this.#foreign.set(peerId, Date.now() + FOREIGN_PEER_TTL_MS)
-      this.#redialer?.forget(peerId)
-      void this.libp2p.hangUp(result.peerId).catch(() => {})
-      return
-    }
-    if (this.#members.has(peerId) || this.libp2p.getConnections(result.peerId).length === 0) return
-    this.#members.add(peerId)
-    this.#redialer?.connected(peerId)
-    this.dispatchEvent(new CustomEvent('peer:connect', { detail: peerId }))
-  }
-
-  #onDisconnect (peerId: string): void {
-    if (!this.#members.delete(peerId)) return
-    this.dispatchEvent(new CustomEvent('peer:disconnect', { detail: peerId }))
-    if (this.#started && !this.#excluded(peerId)) this.#redialer?.disconnected(peerId)
-  }
-
-  #onDiscovery (peer: PeerInfo): void {
-    if (!this.#started) return
-    const peerId = peer.id.toString()
-    const libp2p = this.libp2p
-    if (peerId === this.peerId || this.#excluded(peerId) || libp2p.getConnections(peer.id).length > 0) return
-    if (libp2p.getPeers().length >= (this.#options.minConnections ?? 8)) return
-    void libp2p.dial(peer.id, { signal: this.#signal(undefined) }).catch(() => {})
   }
 }
 
