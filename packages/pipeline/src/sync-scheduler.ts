@@ -1,3 +1,4 @@
+import { backoffDelay } from '@pipes/interface'
 import { runSyncSession } from './sync-session.js'
 import { unref } from './timers.js'
 import type { SyncHost } from './sync-session.js'
@@ -33,7 +34,7 @@ export const DEFAULT_SECOND_SIDE_DELAY_MS = 1500
 const MAX_INBOUND = 32
 /** Most inbound sessions served at once for one peer (one is the normal case; two ride out a reconnect). */
 const MAX_INBOUND_PER_PEER = 2
-/** First retry delay after a failed session, doubling per failure up to the cap (jittered ±50 %). */
+/** First retry delay after a failed session, doubling per failure up to the cap (jittered, see `backoffDelay`). */
 const RETRY_BASE_MS = 250
 const RETRY_CAP_MS = 8000
 
@@ -213,8 +214,7 @@ export class SyncScheduler {
       } else if (current && !ok) {
         // what this session did not move the next one will: soon, not a whole interval later
         state.failures++
-        const backoff = Math.min(RETRY_CAP_MS, RETRY_BASE_MS * 2 ** (state.failures - 1))
-        this.#schedule(peer, Math.round(backoff * (0.5 + Math.random())))
+        this.#schedule(peer, backoffDelay(state.failures - 1, RETRY_BASE_MS, RETRY_CAP_MS))
       }
     }
   }

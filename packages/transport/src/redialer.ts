@@ -1,3 +1,4 @@
+import { backoffDelay } from '@pipes/interface'
 /** How a transport redials peers it lost. */
 export interface RedialOptions {
   /** Delay before the first attempt of a round, in ms. Default 500. */
@@ -101,13 +102,7 @@ export class Redialer {
     this.#pending.delete(peerId)
   }
 
-  /** Capped exponential backoff with jitter: a delay in [d/2, d]. */
-  #delay (attempt: number): number {
-    const ceiling = Math.min(this.#max, this.#base * 2 ** attempt)
-    return Math.round(ceiling / 2 + Math.random() * ceiling / 2)
-  }
-
-  #schedule (peerId: string, attempt: number, delay = this.#delay(attempt)): void {
+  #schedule (peerId: string, attempt: number, delay = backoffDelay(attempt, this.#base, this.#max)): void {
     const controller = this.#controller
     if (controller === undefined) return
     const timer = setTimeout(() => {

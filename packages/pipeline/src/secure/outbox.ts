@@ -1,7 +1,8 @@
+import { backoffDelay } from '@pipes/interface'
 import type { NodeContext } from '../context.js'
 import type { ReceiptDetail } from '../types.js'
 
-/** First retry after an unacknowledged put, in ms; doubles up to {@link MAX_RETRY_MS}. */
+/** First retry after an unacknowledged put, in ms; doubles up to {@link MAX_RETRY_MS} (jittered, see `backoffDelay`). */
 const FIRST_RETRY_MS = 1000
 const MAX_RETRY_MS = 30_000
 /** How long one attempt to find and dial the peer may take. */
@@ -30,7 +31,7 @@ export class Outbox {
   #acked = 0
   #timer: ReturnType<typeof setTimeout> | undefined
   #syncTimer: ReturnType<typeof setTimeout> | undefined
-  #delay = FIRST_RETRY_MS
+  #retries = 0
   #attempting = false
   #closed = false
   readonly #abort = new AbortController()
@@ -47,7 +48,7 @@ export class Outbox {
   push (seq: number): void {
     if (seq <= this.#pending) return
     this.#pending = seq
-    this.#delay = FIRST_RETRY_MS
+    this.#retries = 0
     void this.#attempt()
   }
 
@@ -115,8 +116,7 @@ export class Outbox {
     this.#timer = setTimeout(() => {
       this.#timer = undefined
       void this.#attempt()
-    }, this.#delay)
-    this.#delay = Math.min(MAX_RETRY_MS, this.#delay * 2)
+    }, backoffDelay(this.#retries++, FIRST_RETRY_MS, MAX_RETRY_MS))
   }
 }
 
