@@ -1,10 +1,3 @@
-import { defineConfig } from 'tsup'
+import { packageConfig } from '../../tsup.base.mjs'
 
-export default defineConfig({
-  entry: ['src/index.ts'],
-  format: ['esm'],
-  dts: true,
-  sourcemap: true,
-  clean: true,
-  target: 'es2022'
-})
+export default packageConfig({ entry: ['src/index.ts'] })

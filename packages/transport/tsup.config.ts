@@ -1,4 +1,4 @@
-import { defineConfig } from 'tsup'
+import { packageConfig } from '../../tsup.base.mjs'
 import type { Plugin } from 'esbuild'
 
 // Keep `import './polyfills.js'` a real import at the top of dist/index.js
@@ -14,13 +14,9 @@ const keepPolyfillsSeparate: Plugin = {
   }
 }
 
-export default defineConfig({
+export default packageConfig({
   entry: ['src/index.ts', 'src/browser.ts', 'src/polyfills.ts'],
-  format: ['esm'],
   dts: { entry: ['src/index.ts', 'src/browser.ts', 'src/polyfills.ts'] },
-  sourcemap: true,
-  clean: true,
-  target: 'es2022',
   splitting: false,
   esbuildPlugins: [keepPolyfillsSeparate]
 })
