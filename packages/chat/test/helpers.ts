@@ -61,12 +61,12 @@ export interface User {
   id: string
 }
 
-/** Sets up `name` on a fresh apiPath, records its listener in an Inbox (and the checker, if given), connects to 'local'. */
+/** Sets up `name` on a fresh apiPath (with `options` over the quick timings), records its listener in an Inbox (and the checker, if given), connects to 'local'. */
 export async function startUser (
-  scratch: Scratch, name: string, checker?: { delivered: (d: { node: string, author: string, id: string, seq: number }) => void }
+  scratch: Scratch, name: string, checker?: { delivered: (d: { node: string, author: string, id: string, seq: number }) => void }, options: ChatOptions = {}
 ): Promise<User> {
   const dir = await scratch.dir()
-  const chat = scratch.chat(dir)
+  const chat = scratch.chat(dir, options)
   await chat.setupUser(name)
   const inbox = new Inbox()
   chat.setListener((m) => {

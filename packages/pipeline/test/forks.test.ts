@@ -1,11 +1,9 @@
 import { generateIdentity } from '@pipes/identity'
 import { waitFor } from '@pipes/testkit'
 import { afterEach, describe, expect, it } from 'vitest'
-import { signedEntry, victimWithRelay } from './gossip-relay.js'
+import { RelayScope, signedEntry } from './gossip-relay.js'
 import { enc } from './helpers.js'
 import type { EntryFields } from './gossip-relay.js'
-import type { HostilePeer } from '@pipes/testkit'
-import type { TestNode } from './helpers.js'
 import type { LocalIdentity } from '@pipes/identity'
 import type { ForkDetail } from '../src/index.js'
 
@@ -17,18 +15,11 @@ async function entry (author: LocalIdentity, net: string, f: EntryFields = {}): 
 const bytes = (hex: string): Uint8Array => Uint8Array.from(Buffer.from(hex, 'hex'))
 
 describe('forks over gossip', () => {
-  const running: TestNode[] = []
-  let hostile: HostilePeer | undefined
-  afterEach(async () => {
-    await hostile?.stop()
-    hostile = undefined
-    await Promise.all(running.splice(0).map(async n => await n.stop()))
-  })
+  const relays = new RelayScope()
+  afterEach(async () => { await relays.stopAll() })
 
   it('a fork seen one seq later (an entry linking to another entry at our head) is a fork, reported once, not bad-chain', async () => {
-    const { net, victim, relay, topic, got } = await victimWithRelay('fork1', PIPE)
-    running.push(victim)
-    hostile = relay
+    const { net, victim, relay, topic, got } = await relays.start('fork1', PIPE)
     const forks: ForkDetail[] = []
     victim.node.addEventListener('fork', (evt) => { forks.push(evt.detail) })
 

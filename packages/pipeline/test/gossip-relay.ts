@@ -33,8 +33,8 @@ export interface VictimAndRelay {
   stop: () => Promise<void>
 }
 
-/** Starts a victim node with a persistent pipeline and a relay that sees it subscribed (bounded wait). */
-export async function victimWithRelay (prefix: string, pipeline: string): Promise<VictimAndRelay> {
+/** Starts a victim node with a persistent (or, with `persistent: false`, live) pipeline and a relay that sees it subscribed (bounded wait). */
+export async function victimWithRelay (prefix: string, pipeline: string, persistent = true): Promise<VictimAndRelay> {
   const net = networkId(prefix)
   const victim = await startNode({ network: net, name: 'victim' })
   let relay: HostilePeer | undefined
@@ -43,7 +43,7 @@ export async function victimWithRelay (prefix: string, pipeline: string): Promis
     await victim.stop()
   }
   try {
-    const pipe = victim.node.createPipeline({ name: pipeline, persistent: true })
+    const pipe = victim.node.createPipeline({ name: pipeline, persistent })
     const got: Packet[] = []
     pipe.addPacketListener(p => { got.push(p) })
     relay = await startHostilePeer({ networkId: net })
@@ -56,5 +56,21 @@ export async function victimWithRelay (prefix: string, pipeline: string): Promis
   } catch (err) {
     await stop()
     throw err
+  }
+}
+
+/** The victims and relays of a test file: `start` them in tests, `stopAll()` in afterEach. */
+export class RelayScope {
+  readonly #started: VictimAndRelay[] = []
+
+  /** {@link victimWithRelay}, stopped by {@link stopAll}. */
+  async start (prefix: string, pipeline: string, persistent = true): Promise<VictimAndRelay> {
+    const started = await victimWithRelay(prefix, pipeline, persistent)
+    this.#started.push(started)
+    return started
+  }
+
+  async stopAll (): Promise<void> {
+    await Promise.all(this.#started.splice(0).map(async s => { await s.stop() }))
   }
 }

@@ -1,16 +1,12 @@
 import { generateIdentity } from '@pipes/identity'
-import { topicFor } from '@pipes/transport'
-import { startHostilePeer, waitFor } from '@pipes/testkit'
+import { waitFor } from '@pipes/testkit'
 import { afterEach, describe, expect, it } from 'vitest'
 import { attachEntrySignature, encodeEntry, encodeUnsignedEntry, entrySigningBytes, FLAG_PERSISTENT } from '../src/index.js'
-import { signedEntry, victimWithRelay } from './gossip-relay.js'
-import { enc, networkId, startNode } from './helpers.js'
+import { RelayScope, signedEntry } from './gossip-relay.js'
+import { enc, syncSide } from './helpers.js'
 import type { EntryFields, VictimAndRelay } from './gossip-relay.js'
-import type { HostilePeer } from '@pipes/testkit'
 import type { TestNode } from './helpers.js'
 import type { LocalIdentity } from '@pipes/identity'
-import type { Packet } from '../src/index.js'
-import type { AuthorHead } from '../src/sync.pb.js'
 
 const PIPE = 'log'
 
@@ -20,20 +16,12 @@ async function entry (author: LocalIdentity, net: string, f: EntryFields = {}): 
 }
 
 describe('gossip validation', () => {
-  const running: TestNode[] = []
-  let hostile: HostilePeer | undefined
-  afterEach(async () => {
-    await hostile?.stop()
-    hostile = undefined
-    await Promise.all(running.splice(0).map(async n => await n.stop()))
-  })
+  const relays = new RelayScope()
+  afterEach(async () => { await relays.stopAll() })
 
   /** A victim node with the pipeline, and a raw gossip peer (the "relay") in its mesh. */
   async function setup (): Promise<VictimAndRelay> {
-    const setup = await victimWithRelay('gv', PIPE)
-    running.push(setup.victim)
-    hostile = setup.relay
-    return setup
+    return await relays.start('gv', PIPE)
   }
 
   const topicStats = (n: TestNode, topic: string): { accepted: number, ignored: number, rejected: number } =>
@@ -80,7 +68,7 @@ describe('gossip validation', () => {
     await relay.publish(topic, (await entry(stranger, net, { seq: 9, prev: new Uint8Array(32).fill(1) })).wire)
     await waitFor(() => topicStats(victim, topic).ignored > before.ignored, { timeout: 10_000, message: 'answered' })
     expect(topicStats(victim, topic).accepted).toBe(before.accepted)
-    const heads = (pipe as unknown as { vector: () => AuthorHead[] }).vector()
+    const heads = syncSide(pipe).vector()
     expect(heads.map(h => Buffer.from(h.author).toString('hex'))).not.toContain(Buffer.from(stranger.publicKey).toString('hex'))
   })
 
@@ -102,18 +90,7 @@ describe('gossip validation', () => {
   })
 
   it('a live pipeline answers a future-time entry with ignore, not reject', async () => {
-    const net = networkId('gvl')
-    const victim = await startNode({ network: net, name: 'victim' })
-    running.push(victim)
-    const live = victim.node.createPipeline({ name: 'live' })
-    const got: Packet[] = []
-    live.addPacketListener(p => { got.push(p) })
-    const relay = await startHostilePeer({ networkId: net })
-    hostile = relay
-    await relay.dial(victim.transport.addresses()[0] as string)
-    const topic = topicFor(net, 'live')
-    relay.subscribe(topic)
-    await waitFor(() => relay.subscribers(topic).includes(victim.transport.peerId), { timeout: 10_000, message: 'relay sees the victim subscribed' })
+    const { net, victim, relay, topic } = await relays.start('gvl', 'live', false)
     const author = generateIdentity('skewed')
     const { wire } = await encodeEntry(author, { network: net, pipeline: 'live', seq: 1, time: Date.now() + 10 * 60_000, flags: 0, payload: enc('late') })
     await relay.publish(topic, wire)
