@@ -11,6 +11,19 @@ import type { Packet, Pipeline } from '../src/index.js'
 const PIPE = 'log'
 
 /** The seqs of `author`'s packets in a pipeline's history. */
+/** Puts `text` again and again (bounded) while the put is refused with OwnHeadsUnknownError; the packet once one goes through. */
+async function putOnceHeadsKnown (pipeline: Pipeline, text: string): Promise<Packet> {
+  let next: Packet | undefined
+  await waitFor(async () => {
+    next = await pipeline.putPacket(enc(text)).catch((err: unknown) => {
+      if (err instanceof OwnHeadsUnknownError) return undefined
+      throw err
+    })
+    return next !== undefined
+  }, { timeout: 10_000 })
+  return next as Packet
+}
+
 async function seqsOf (pipeline: Pipeline, author: string): Promise<number[]> {
   const out: number[] = []
   for await (const p of pipeline.history()) if (p.sender.id === author) out.push(p.seq)
@@ -101,15 +114,8 @@ describe('an identity restored onto an empty store', () => {
     // puts work once the sync brought our own 3 entries back
     await waitFor(async () => (await seqsOf(p2, author)).length === 3, { timeout: 10_000 })
     // the session's vector may finish a moment after its entries are stored
-    let next: Packet | undefined
-    await waitFor(async () => {
-      next = await p2.putPacket(enc('a-4')).catch((err: unknown) => {
-        if (err instanceof OwnHeadsUnknownError) return undefined
-        throw err
-      })
-      return next !== undefined
-    }, { timeout: 10_000 })
-    expect(next?.seq).toBe(4)
+    const next = await putOnceHeadsKnown(p2, 'a-4')
+    expect(next.seq).toBe(4)
     await waitFor(async () => (await seqsOf(pb, author)).length === 4, { timeout: 10_000 })
     expect(await seqsOf(pb, author)).toEqual([1, 2, 3, 4])
     expect(b.node.stats().forks).toBe(0)
@@ -132,15 +138,8 @@ describe('an identity restored onto an empty store', () => {
     const p2 = a2.node.createPipeline({ name: 'room', persistent: true, encrypted: { members: [b.identity.public()] } })
     await expect(p2.putPacket(enc('early'))).rejects.toBeInstanceOf(OwnHeadsUnknownError)
     await connect(a2, b)
-    let next: Packet | undefined
-    await waitFor(async () => {
-      next = await p2.putPacket(enc('two')).catch((err: unknown) => {
-        if (err instanceof OwnHeadsUnknownError) return undefined
-        throw err
-      })
-      return next !== undefined
-    }, { timeout: 10_000 })
-    expect(next?.seq).toBe(first.seq + 1)
+    const next = await putOnceHeadsKnown(p2, 'two')
+    expect(next.seq).toBe(first.seq + 1)
     await waitFor(() => got.includes('two'), { timeout: 10_000 })
     expect(b.node.stats().forks).toBe(0)
     expect(a2.node.stats().forks).toBe(0)
@@ -187,15 +186,8 @@ describe('an identity restored onto an empty store', () => {
     await expect(p2.putPacket(enc('early'))).rejects.toBeInstanceOf(OwnHeadsUnknownError)
     await connect(a2, b)
     // the peer's vector names no entry of ours: no entry lands here, yet the first put must find a key
-    let next: Packet | undefined
-    await waitFor(async () => {
-      next = await p2.putPacket(enc('first')).catch((err: unknown) => {
-        if (err instanceof OwnHeadsUnknownError) return undefined
-        throw err
-      })
-      return next !== undefined
-    }, { timeout: 10_000 })
-    expect(next?.seq).toBe(2)
+    const next = await putOnceHeadsKnown(p2, 'first')
+    expect(next.seq).toBe(2)
     await waitFor(() => got.includes('first'), { timeout: 10_000 })
   })
 
