@@ -12,4 +12,17 @@ describe('README example', () => {
       'held by bob: true true'
     ])
   }, 60_000)
+
+  // Regression: a passphrase pipeline whose first entries came by sync while
+  // its key was still being derived never delivered them (nothing told
+  // delivery that the key had arrived), so bob's "notes" stayed silent.
+  it('private and encrypted pipelines: bob reads the dm, the members\' room and the passphrase notes', async () => {
+    const [, second] = await readmeExamples(new URL('../README.md', import.meta.url))
+    expect(await runExample(packageDir, second as string, 90_000)).toEqual([
+      'dm alice: only bob reads this',
+      'room alice: for members',
+      'epoch 2 alice bob dave',
+      'notes alice: by passphrase'
+    ])
+  }, 120_000)
 })

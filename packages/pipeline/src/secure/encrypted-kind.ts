@@ -130,6 +130,8 @@ export class EncryptedKind implements KindCodec {
     if (this.#config.mode === 'passphrase') {
       const key = await pipelineKeyFromPassphrase(this.#config.passphrase, { network: this.#ctx.networkId, pipeline: this.#name })
       this.keyring = staticKeyring(key)
+      // entries may have come in by sync while the key was derived (the log is open): they can be opened now
+      log.keysChanged()
       return
     }
     const membership = this.#membership
