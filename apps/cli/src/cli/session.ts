@@ -23,10 +23,18 @@ export interface CommandContext {
 /** Transport timings of CLI nodes: a lost relay is redialed within 5 s at most, so a restarted relay is found again soon. */
 export const CLI_TRANSPORT: PlatformAPIOptions['transport'] = { redial: { baseDelayMs: 250, maxDelayMs: 5000 } }
 
+/**
+ * How often a CLI node syncs with each peer. Delivery receipts (a message
+ * turning from pending to delivered) come with sync sessions, so a person
+ * waits about this long to see one; a session with nothing new is a few
+ * hundred bytes.
+ */
+export const CLI_SYNC_INTERVAL_MS = 2000
+
 /** Platform options from the environment: `PIPES_PASSPHRASE` opens a sealed identity without asking. */
 export function platformOptions (env: NodeJS.ProcessEnv): PlatformAPIOptions {
   const passphrase = env.PIPES_PASSPHRASE
-  return { transport: CLI_TRANSPORT, ...(passphrase !== undefined && passphrase !== '' ? { passphrase } : {}) }
+  return { transport: CLI_TRANSPORT, syncIntervalMs: CLI_SYNC_INTERVAL_MS, ...(passphrase !== undefined && passphrase !== '' ? { passphrase } : {}) }
 }
 
 /** The local identity; a sealed key file without `PIPES_PASSPHRASE` asks for its passphrase on the terminal. */
