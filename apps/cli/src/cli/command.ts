@@ -4,8 +4,6 @@ import type { ExitCode } from './exit-codes.js'
 /** One `pipes <name>` command. */
 export interface Command {
   name: string
-  /** One line for `pipes --help`. */
-  summary: string
   /** Its own `--help` text. */
   help: string
   run: (ctx: CommandContext, args: string[]) => Promise<ExitCode>

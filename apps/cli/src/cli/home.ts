@@ -30,3 +30,8 @@ export async function loadSettings (dir: string): Promise<CliSettings> {
 export async function saveSettings (dir: string, settings: CliSettings): Promise<void> {
   await writeFileAtomic(join(dir, FILE), JSON.stringify({ version: 1, ...settings }, null, 2) + '\n')
 }
+
+/** The relay's data directory: `--dir`, else `PIPES_HOME`, else `~/.pipes-relay` (apart from a user's `~/.pipes`). */
+export function relayDir (flag: string | undefined, env: NodeJS.ProcessEnv = process.env): string {
+  return flag !== undefined || (env.PIPES_HOME ?? '') !== '' ? dataDir(flag, env) : join(homedir(), '.pipes-relay')
+}

@@ -5,15 +5,21 @@
 import { describeFailure, usageError } from './cli-error.js'
 import { EXIT } from './exit-codes.js'
 import type { ExitCode } from './exit-codes.js'
-import { dataDir } from './home.js'
+import { dataDir, relayDir } from './home.js'
 import type { Command } from './command.js'
-import { initCommand, whoamiCommand } from '../commands/identity-commands.js'
-import { inviteCommand, joinCommand, networkCommand } from '../commands/network-commands.js'
-import { sendCommand, tailCommand } from '../commands/message-commands.js'
-import { relayCommand, relayDir } from '../commands/relay-command.js'
-import { chatCommand } from '../commands/chat-command.js'
 
-const COMMANDS: Command[] = [initCommand, whoamiCommand, networkCommand, inviteCommand, joinCommand, chatCommand, sendCommand, tailCommand, relayCommand]
+/** The commands, each loaded when it runs: "pipes --help" and usage mistakes do not pay for libp2p. */
+const COMMANDS: Array<{ name: string, summary: string, load: () => Promise<Command> }> = [
+  { name: 'init', summary: 'create your identity: pipes init <name> [--passphrase]', load: async () => (await import('../commands/identity-commands.js')).initCommand },
+  { name: 'whoami', summary: 'show your name, id and the public identity to hand out', load: async () => (await import('../commands/identity-commands.js')).whoamiCommand },
+  { name: 'network', summary: 'add, list or remove networks: pipes network add|list|remove', load: async () => (await import('../commands/network-commands.js')).networkCommand },
+  { name: 'invite', summary: 'print an invite to your network: pipes invite [--network <id>]', load: async () => (await import('../commands/network-commands.js')).inviteCommand },
+  { name: 'join', summary: 'join the network of an invite: pipes join <invite>', load: async () => (await import('../commands/network-commands.js')).joinCommand },
+  { name: 'chat', summary: 'full-screen chat: pipes chat [channel]', load: async () => (await import('../commands/chat-command.js')).chatCommand },
+  { name: 'send', summary: 'send one message from a script: pipes send <channel> <text> [--json]', load: async () => (await import('../commands/message-commands.js')).sendCommand },
+  { name: 'tail', summary: 'print a channel\'s messages as they come: pipes tail <channel> [--json]', load: async () => (await import('../commands/message-commands.js')).tailCommand },
+  { name: 'relay', summary: 'run a relay: bootstrap node, circuit relay and archive of a network', load: async () => (await import('../commands/relay-command.js')).relayCommand }
+]
 
 function usage (): string {
   const width = Math.max(...COMMANDS.map(c => c.name.length))
@@ -63,8 +69,8 @@ export async function main (argv: string[], env: NodeJS.ProcessEnv = process.env
     if (name === '--version' || name === '-v') { io.out('pipes 0.0.0'); return EXIT.ok }
     const command = COMMANDS.find(c => c.name === name)
     if (command === undefined) throw usageError(`unknown command "${name}": run "pipes --help" for the list`)
-    dir = command === relayCommand ? relayDir(flag, env) : dataDir(flag, env)
-    return await command.run({ dir, env, out: io.out }, args)
+    dir = command.name === 'relay' ? relayDir(flag, env) : dataDir(flag, env)
+    return await (await command.load()).run({ dir, env, out: io.out }, args)
   } catch (err) {
     const { line, exitCode } = describeFailure(err, dir)
     io.err(`pipes: ${line}`)

@@ -42,7 +42,8 @@ export async function unlockIdentity (api: PlatformAPI): Promise<LocalIdentity> 
   try {
     return await api.localIdentity()
   } catch (err) {
-    if (!(err instanceof PipesError) || err.code !== 'ERR_PASSPHRASE_REQUIRED') throw err
+    // without a terminal to ask on, the error says to set PIPES_PASSPHRASE
+    if (!(err instanceof PipesError) || err.code !== 'ERR_PASSPHRASE_REQUIRED' || process.stdin.isTTY !== true) throw err
   }
   const passphrase = await promptHidden('Passphrase: ')
   return await api.localIdentity({ passphrase })

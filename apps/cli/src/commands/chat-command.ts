@@ -7,7 +7,6 @@ import type { Command } from '../cli/command.js'
 
 export const chatCommand: Command = {
   name: 'chat',
-  summary: 'full-screen chat: pipes chat [channel]',
   help: `pipes chat [channel] [--network <id>]
 
 Opens the full-screen chat on <channel> ("general", the default) of the

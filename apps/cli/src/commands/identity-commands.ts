@@ -8,7 +8,6 @@ import type { Command } from '../cli/command.js'
 
 export const initCommand: Command = {
   name: 'init',
-  summary: 'create your identity: pipes init <name> [--passphrase]',
   help: `pipes init <name> [--passphrase]
 
 Creates the identity <name> (a new key) in the data directory. With
@@ -41,7 +40,6 @@ Creates the identity <name> (a new key) in the data directory. With
 
 export const whoamiCommand: Command = {
   name: 'whoami',
-  summary: 'show your name, id and the public identity to hand out',
   help: `pipes whoami [--json]
 
 Prints your name, your id and your public identity (one line of JSON): give

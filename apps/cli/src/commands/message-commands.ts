@@ -21,7 +21,6 @@ export function messageLine (m: ChatMessage): string {
 
 export const sendCommand: Command = {
   name: 'send',
-  summary: 'send one message from a script: pipes send <channel> <text> [--json]',
   help: `pipes send <channel> <text> [--json] [--network <id>] [--timeout <s>]
 
 Stores <text> on <channel> ("general") and waits until a peer (the relay)
@@ -51,7 +50,6 @@ the next run. --json prints the sent message as one JSON object.`,
 
 export const tailCommand: Command = {
   name: 'tail',
-  summary: 'print a channel\'s messages as they come: pipes tail <channel> [--json]',
   help: `pipes tail <channel> [--json] [--network <id>] [--new]
 
 Prints the messages stored on <channel> ("general"), oldest first, then each

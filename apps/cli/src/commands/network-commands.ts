@@ -34,7 +34,6 @@ The built-in network "local" (this machine only) always exists.`
 
 export const networkCommand: Command = {
   name: 'network',
-  summary: 'add, list or remove networks: pipes network add|list|remove',
   help: networkHelp,
   async run (ctx, args) {
     const [sub, ...rest] = args
@@ -95,7 +94,6 @@ export const networkCommand: Command = {
 
 export const inviteCommand: Command = {
   name: 'invite',
-  summary: 'print an invite to your network for someone else: pipes invite [--network <id>]',
   help: `pipes invite [--network <id>]
 
 Prints one line, an invite: the network's id, its relay addresses and (for a
@@ -119,7 +117,6 @@ private network) its key. Whoever runs "pipes join <invite>" joins it.`,
 
 export const joinCommand: Command = {
   name: 'join',
-  summary: 'join the network of an invite: pipes join <invite>',
   help: `pipes join <invite>
 
 Saves the network an invite describes (from "pipes relay" or "pipes invite")

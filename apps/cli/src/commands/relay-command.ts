@@ -1,11 +1,8 @@
-import { homedir } from 'node:os'
-import { join } from 'node:path'
 import type { Server } from 'node:http'
 import type { AddressInfo } from 'node:net'
 import { integer, list, parseCommand, str } from '../cli/args.js'
 import { CliError } from '../cli/cli-error.js'
 import { EXIT } from '../cli/exit-codes.js'
-import { dataDir } from '../cli/home.js'
 import { untilStopped } from '../cli/signals.js'
 import { serveMetrics } from '../relay/metrics-server.js'
 import { loadRelayConfigFile, metricsAddress, RELAY_DEFAULTS } from '../relay/relay-config.js'
@@ -15,7 +12,6 @@ import type { Command } from '../cli/command.js'
 
 export const relayCommand: Command = {
   name: 'relay',
-  summary: 'run a relay: bootstrap node, circuit relay and message archive for a network',
   help: `pipes relay [--config <file>] [--network <id>] [--listen <multiaddr> ...] [--announce <multiaddr> ...]
             [--metrics <host:port>|off] [--max-pipelines <n>] [--mailbox-bytes <n>] [--psk-file <file>]
 
@@ -79,9 +75,4 @@ Defaults: --network pipes, --listen /ip4/0.0.0.0/tcp/4001 and
     ctx.out('stopped')
     return EXIT.ok
   }
-}
-
-/** The relay's default data directory: PIPES_HOME if set, else ~/.pipes-relay. */
-export function relayDir (flag: string | undefined, env: NodeJS.ProcessEnv): string {
-  return flag !== undefined || (env.PIPES_HOME ?? '') !== '' ? dataDir(flag, env) : join(homedir(), '.pipes-relay')
 }
