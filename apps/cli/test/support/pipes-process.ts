@@ -10,8 +10,9 @@ import { PIPES_BIN } from './terminal.js'
 export interface Ran { code: number | null, stdout: string, stderr: string }
 
 /** Runs `pipes args` to its end (killed after `timeoutMs`). */
-export async function runPipes (args: string[], options: { env?: Record<string, string>, timeoutMs?: number, input?: string } = {}): Promise<Ran> {
-  const child = spawn(process.execPath, [PIPES_BIN, ...args], { stdio: ['pipe', 'pipe', 'pipe'], env: { PATH: process.env.PATH ?? '', HOME: process.env.HOME ?? '/tmp', ...options.env } })
+export async function runPipes (args: string[], options: { env?: Record<string, string>, timeoutMs?: number, input?: string, prefix?: string[] } = {}): Promise<Ran> {
+  const [file, ...argv] = [...(options.prefix ?? []), process.execPath, PIPES_BIN, ...args] as [string, ...string[]]
+  const child = spawn(file, argv, { stdio: ['pipe', 'pipe', 'pipe'], env: { PATH: process.env.PATH ?? '', HOME: process.env.HOME ?? '/tmp', ...options.env } })
   let stdout = ''
   let stderr = ''
   child.stdout.on('data', (c: Buffer) => { stdout += c.toString() })
@@ -51,11 +52,9 @@ export interface RelayProcess {
 }
 
 /** Starts `pipes relay` and waits for its "ready" line. */
-export async function startRelayProcess (args: string[], options: { timeoutMs?: number, spawnPrefix?: string[] } = {}): Promise<RelayProcess> {
-  const prefix = options.spawnPrefix ?? []
-  const cmd = prefix.length > 0 ? prefix[0] as string : process.execPath
-  const argv = prefix.length > 0 ? [...prefix.slice(1), process.execPath, PIPES_BIN, ...args] : [PIPES_BIN, ...args]
-  const child = spawn(cmd, argv, { stdio: ['ignore', 'pipe', 'pipe'], env: { PATH: process.env.PATH ?? '', HOME: process.env.HOME ?? '/tmp' } })
+export async function startRelayProcess (args: string[], options: { timeoutMs?: number, prefix?: string[] } = {}): Promise<RelayProcess> {
+  const [file, ...argv] = [...(options.prefix ?? []), process.execPath, PIPES_BIN, ...args] as [string, ...string[]]
+  const child = spawn(file, argv, { stdio: ['ignore', 'pipe', 'pipe'], env: { PATH: process.env.PATH ?? '', HOME: process.env.HOME ?? '/tmp' } })
   let out = ''
   child.stdout?.on('data', (c: Buffer) => { out += c.toString() })
   child.stderr?.on('data', (c: Buffer) => { out += c.toString() })

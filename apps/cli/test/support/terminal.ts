@@ -12,6 +12,8 @@ export const PIPES_BIN = fileURLToPath(new URL('../../dist/bin.js', import.meta.
 
 export interface TerminalOptions {
   env?: Record<string, string>
+  /** A command the program runs under, e.g. \`['ip', 'netns', 'exec', 'ns1']\`. */
+  prefix?: string[]
   cols?: number
   rows?: number
 }
@@ -29,7 +31,9 @@ export class PipesTerminal {
     const cols = options.cols ?? 100
     const rows = options.rows ?? 30
     this.term = new xterm.Terminal({ cols, rows, allowProposedApi: true })
-    this.pty = spawn(process.execPath, [PIPES_BIN, ...args], {
+    const prefix = options.prefix ?? []
+    const [file, ...argv] = [...prefix, process.execPath, PIPES_BIN, ...args] as [string, ...string[]]
+    this.pty = spawn(file, argv, {
       name: 'xterm-256color',
       cols,
       rows,
