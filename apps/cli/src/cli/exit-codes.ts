@@ -14,9 +14,7 @@ export const EXIT = {
   /** No identity yet, or the passphrase does not open it. */
   identity: 4,
   /** No relay or peer answered in time. */
-  unreachable: 5,
-  /** Stopped by SIGINT (Ctrl-C) or SIGTERM outside an interactive chat. */
-  interrupted: 130
+  unreachable: 5
 } as const
 
 export type ExitCode = typeof EXIT[keyof typeof EXIT]

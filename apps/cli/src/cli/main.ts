@@ -31,7 +31,7 @@ function usage (): string {
     ...COMMANDS.map(c => `  ${c.name.padEnd(width)}  ${c.summary}`),
     '',
     'Data lives in --dir, else PIPES_HOME, else ~/.pipes. "pipes <command> --help" tells more.',
-    'Exit codes: 0 ok, 1 runtime error, 2 usage error, 3 directory in use, 4 identity missing or locked, 5 unreachable, 130 interrupted.'
+    'Exit codes: 0 ok, 1 runtime error, 2 usage error, 3 directory in use, 4 identity missing or locked, 5 unreachable.'
   ].join('\n')
 }
 
