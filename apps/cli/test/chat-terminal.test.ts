@@ -4,6 +4,7 @@ import { Scratch, waitFor } from '@pipes/test-support'
 import { afterEach, describe, expect, it } from 'vitest'
 import { freePort, runPipes, startRelayProcess } from './support/pipes-process.js'
 import type { RelayProcess } from './support/pipes-process.js'
+import { allOnline, openRoom, timedMessage } from './support/chat-steps.js'
 import { PipesTerminal } from './support/terminal.js'
 
 // Two people chat through a relay in real terminals, as they would by hand:
@@ -45,13 +46,8 @@ describe('pipes chat in a terminal', () => {
 
     let alice = chat(aliceDir)
     const bob = chat(bobDir)
-    await alice.waitForScreen(/[12] peers? .*up to date/)
-    await bob.waitForScreen(/[12] peers? .*up to date/)
-
-    const started = Date.now()
-    alice.line('hello bob')
-    await bob.waitForScreen('alice: hello bob')
-    const firstMessageMs = Date.now() - started
+    await allOnline(alice, bob)
+    const firstMessageMs = await timedMessage(alice, 'alice', bob, 'hello bob')
     await alice.waitForScreen(/alice: hello bob ✓/)
     bob.line('hi alice')
     await alice.waitForScreen('bob: hi alice')
@@ -84,10 +80,7 @@ describe('pipes chat in a terminal', () => {
     expect(row(bob, 'bob: just for you')).toContain('@alice')
 
     // a room: alice creates it for bob, bob joins; then alice removes him
-    alice.line('/room create team bob')
-    await alice.waitForScreen('created #team')
-    bob.line('/room join team alice')
-    await bob.waitForScreen('joined #team')
+    await openRoom(alice, 'alice', bob, 'bob', 'team')
     alice.line('welcome to the team')
     await bob.waitForScreen('#team alice: welcome to the team', 30_000)
     alice.line('/members')

@@ -4,6 +4,7 @@ import { afterEach, describe, expect, it } from 'vitest'
 import { NetnsLab, netnsUnavailable } from './support/netns.js'
 import { runPipes, startRelayProcess } from './support/pipes-process.js'
 import type { RelayProcess } from './support/pipes-process.js'
+import { allOnline, openRoom, timedMessage } from './support/chat-steps.js'
 import { PipesTerminal } from './support/terminal.js'
 
 // Three hosts: a relay, alice and bob, each in its own network namespace;
@@ -47,19 +48,11 @@ describe.skipIf(unavailable !== undefined)('pipes on separate network hosts (net
       }
       const alice = open(aliceDir, aliceNs)
       const bob = open(bobDir, bobNs)
-      await alice.waitForScreen(/[12] peers? .*up to date/)
-      await bob.waitForScreen(/[12] peers? .*up to date/)
-
-      const t0 = Date.now()
-      alice.line('hello across hosts')
-      await bob.waitForScreen('alice: hello across hosts')
-      const firstMs = Date.now() - t0
+      await allOnline(alice, bob)
+      const firstMs = await timedMessage(alice, 'alice', bob, 'hello across hosts')
       bob.line('/dm alice private across hosts')
       await alice.waitForScreen('@bob bob: private across hosts')
-      alice.line('/room create ops bob')
-      await alice.waitForScreen('created #ops')
-      bob.line('/room join ops alice')
-      await bob.waitForScreen('joined #ops')
+      await openRoom(alice, 'alice', bob, 'bob', 'ops')
       alice.line('room across hosts')
       await bob.waitForScreen('#ops alice: room across hosts', 30_000)
 
