@@ -240,7 +240,10 @@ export class ChatApp {
       this.#screen.draw()
     }
     if (this.chat.node !== undefined && this.chat.peers().length === 0 && Date.now() - this.#startedAt > OFFLINE_NOTICE_MS && this.#notice === undefined) {
-      this.notify(`no relay answers at ${relayAddresses(this.chat)}: messages are kept and go out once it does`, true)
+      const relays = this.chat.node.network.bootstrap ?? []
+      this.notify(relays.length === 0
+        ? `network ${this.#init.network} has no relay: nobody can reach you here ("pipes join <invite>" to use one)`
+        : `no relay answers at ${relayAddresses(this.chat)}: messages are kept and go out once it does`, true)
     }
   }
 
