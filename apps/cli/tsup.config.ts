@@ -1,3 +1,3 @@
 import { packageConfig } from '../../tsup.base.mjs'
 
-export default packageConfig({ entry: ['src/index.ts', 'src/demo.ts'] })
+export default packageConfig({ entry: ['src/index.ts', 'src/demo.ts', 'src/bin.ts'] })

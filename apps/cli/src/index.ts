@@ -1,7 +1,8 @@
 /**
  * @packageDocumentation
- * The Pipes CLI app. For now it holds the scripted demo (`pnpm demo`, entry
- * `dist/demo.js`); `runDemo()` runs the same script from code.
+ * The Pipes CLI app: the `pipes` command (entry `dist/bin.js`: chat, relay,
+ * send, tail, init, join; see README.md) and the scripted demo (`pnpm demo`,
+ * entry `dist/demo.js`); `runDemo()` runs the same script from code.
  *
  * @example
  * ```ts
