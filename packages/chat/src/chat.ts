@@ -435,7 +435,12 @@ export class Chat extends TypedEventTarget<ChatEvents> {
       identity,
       scope: this._pipelineName,
       source: (conversation) => this._source(conversation),
-      onProgress: (progress) => { this.emit('search:rebuild', progress) }
+      onProgress: (progress) => { this.emit('search:rebuild', progress) },
+      open: () => [
+        ...(this.pipeline === undefined ? [] : [MAIN]),
+        ...this.rooms().map(r => roomConversation(r.name)),
+        ...this.privatePeers().map(privateConversation)
+      ]
     })
   }
 

@@ -28,6 +28,8 @@ export interface SearchIndexInit {
   /** The stored records of a conversation, in log order, to rebuild its index from (undefined: none stored). */
   source: (conversation: string) => AsyncIterable<ChatRecord> | undefined
   onProgress: (progress: RebuildProgress) => void
+  /** The conversations open in the chat now (searched too, so one whose index was lost is found again). */
+  open: () => string[]
 }
 
 /** Journal records per shard that make a new snapshot worth writing (at least; a quarter of the shard above that). */
@@ -128,7 +130,7 @@ export class SearchIndex {
 
   /** Ranked hits in the given conversations (every indexed one when undefined), best first. */
   async search (query: string, conversations: readonly string[] | undefined, keep: (m: ChatMessage) => boolean, limit: number): Promise<SearchHit[]> {
-    const names = conversations ?? [...await this.#knownSet()]
+    const names = conversations ?? [...new Set([...await this.#knownSet(), ...this.#init.open()])]
     const hits: SearchHit[] = []
     for (const name of names) {
       const loaded = await this.#load(name)
