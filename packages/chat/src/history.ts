@@ -1,3 +1,5 @@
+import { DEFAULT_HISTORY_PAGE, MAX_HISTORY_PAGE } from '@pipes/pipeline'
+import { InvalidHistoryOptionsError } from './errors.js'
 import { decodeRecord } from './message.js'
 import type { ChatMessage, MessageMarks } from './message.js'
 import type { HistoryOptions, Packet, Pipeline } from '@pipes/pipeline'
@@ -30,7 +32,8 @@ export async function * messagePages (
     }
     return
   }
-  const limit = options.limit ?? 50
+  const limit = options.limit ?? DEFAULT_HISTORY_PAGE
+  if (!Number.isInteger(limit) || limit < 1 || limit > MAX_HISTORY_PAGE) throw new InvalidHistoryOptionsError(`limit must be an integer from 1 to ${MAX_HISTORY_PAGE}, got ${String(limit)}`)
   let cursor: HistoryOptions = { ...options }
   let given = 0
   while (given < limit) {
