@@ -149,11 +149,20 @@ export class SearchIndex {
     return undefined
   }
 
-  /** Writes what is pending (the journal; snapshots are written as journals grow). */
+  /**
+   * Writes what is pending, and a snapshot of each shard with a journal of
+   * more than {@link SNAPSHOT_AFTER} records: closing pays for it, so the
+   * next start loads a snapshot instead of replaying a long journal.
+   */
   async close (): Promise<void> {
     if (this.#closed) return
     this.#closed = true
     await this.#write()
+    await this.#lock.run(async () => {
+      const ops: KvOp[] = []
+      for (const loaded of this.#loaded.values()) if (loaded.next - loaded.first > SNAPSHOT_AFTER) this.#snapshotOps(loaded, ops)
+      if (ops.length > 0) await this.#init.kv.batch(ops, { sync: false })
+    }).catch(() => {})
   }
 
   #shardHex (name: string): string {
