@@ -14,7 +14,10 @@ import {
   AlreadyConnectedError, ChatNotConnectedError, InvalidChatOptionsError, InvalidHistoryOptionsError, InvalidRecipientError, NotMessageAuthorError,
   UnknownMessageError, UserAlreadyConfiguredError
 } from './errors.js'
-import { messagePages } from './history.js'
+import { MAX_PIPELINE_NAME_LENGTH } from './chat-options.js'
+import { ChatNetwork } from './chat-network.js'
+import { Conversations } from './conversations.js'
+import { messagePages, pageOf } from './history.js'
 import { assertSendable, decodeRecord, encodeMessage, sentMessage } from './message.js'
 import { PrivateChats } from './private-chat.js'
 import { Rooms } from './rooms.js'
@@ -22,77 +25,17 @@ import { SearchIndex } from './search/search-index.js'
 import { planSearch } from './search/search-options.js'
 import { StateCache } from './state-cache.js'
 import { describeInput, toUserKey } from './users.js'
+import type { ChatListener, ChatOptions, ChatStats, ConnectOptions } from './chat-options.js'
 import type { ChatHistoryOptions } from './history.js'
-import type { ChatMessage, ChatPayload, ChatRecord, MessageMarks } from './message.js'
+import type { ChatMessage, ChatRecord, MessageMarks } from './message.js'
 import type { Room } from './room.js'
 import type { CreateRoomOptions, JoinRoomOptions } from './rooms.js'
-import type { RebuildProgress } from './search/search-index.js'
 import type { SearchOptions } from './search/search-options.js'
 import type { SearchHit } from './search/shard.js'
 import type { UserKey, UserRef } from './users.js'
-import { publicKeyFromPeerId } from '@pipes/identity'
 import type { Identity, LocalIdentity } from '@pipes/identity'
 import type { Packet, Pipeline } from '@pipes/pipeline'
-import type { PlatformAPIOptions, PlatformNode, PlatformNodeStats } from '@pipes/platform'
-import { TypedEventTarget } from '@pipes/interface'
-
-/** The UI callback: called once per message, the user's own included. */
-export type ChatListener = (message: ChatMessage) => void
-
-/** Options of {@link Chat}. */
-export interface ChatOptions {
-  /**
-   * `true` (the default): the tutorial's final form ("Persistent Chat"):
-   * messages are stored and reach nodes that were offline when they were sent.
-   * `false`: the tutorial's first form: only nodes online at send time get them.
-   */
-  persistent?: boolean
-  /** The pipeline's name; the tutorial's `'CHAT'` by default. */
-  pipelineName?: string
-  /** Passed to `new PlatformAPI(apiPath, options)` (e.g. a key file passphrase). */
-  platform?: PlatformAPIOptions
-}
-
-/** What {@link Chat.stats} reports. */
-export interface ChatStats {
-  /** Messages this chat sent. */
-  sent: number
-  /** Messages passed to the listener (or received while no listener was set). */
-  received: number
-  /** Packets dropped because their payload was not the chat's JSON. */
-  malformed: number
-  /** Edits and deletions dropped: not by the message's author, or of a message not held here. */
-  changesRefused: number
-  /** Times the UI listener threw; the chat carries on. */
-  listenerErrors: number
-}
-
-/** The events a {@link Chat} dispatches (`chat.addEventListener('peer:joined', e => e.detail)`). */
-export interface ChatEvents {
-  /** A peer connected to this user's node (detail: the peer's id). */
-  'peer:joined': CustomEvent<string>
-  /** A peer is no longer connected (detail: the peer's id). */
-  'peer:left': CustomEvent<string>
-  /** A message was edited by its author (detail: the message with its new text, `edited: true`). */
-  edited: CustomEvent<ChatMessage>
-  /** A message was deleted by its author (detail: the message as it was; its text is gone from this device's index). */
-  deleted: CustomEvent<ChatMessage>
-  /** A conversation's search index is being rebuilt from its log (missing or damaged): progress. */
-  'search:rebuild': CustomEvent<RebuildProgress>
-}
-
-/** Options of {@link Chat.connectToNetwork}. */
-export interface ConnectOptions {
-  /**
-   * Set everything up (pipelines, the rooms the chat was in, history and
-   * search) but stay offline: a restarted app shows its screen at once;
-   * `reconnect()` goes online.
-   */
-  offline?: boolean
-}
-
-/** Longest `pipelineName`: private and room pipelines add to it. */
-export const MAX_PIPELINE_NAME_LENGTH = 48
+import type { PlatformNode } from '@pipes/platform'
 
 /**
  * The backend of a chat UI, as in the tutorial: set the user up once, connect
@@ -108,11 +51,9 @@ export const MAX_PIPELINE_NAME_LENGTH = 48
  * await chat.sendMessage('hello')
  * ```
  */
-export class Chat extends TypedEventTarget<ChatEvents> {
+export class Chat extends ChatNetwork {
   /** The platform API over `apiPath` (tutorial: `self.api`). */
   readonly api: PlatformAPI
-  /** The node, once `connectToNetwork` ran (tutorial: `self.node`). */
-  node: PlatformNode | undefined = undefined
   /** The local identity, once `connectToNetwork` ran (tutorial: `self.identity`). */
   identity: LocalIdentity | undefined = undefined
   /** The chat pipeline, once `connectToNetwork` ran (tutorial: `self.pipeline`). */
@@ -125,6 +66,14 @@ export class Chat extends TypedEventTarget<ChatEvents> {
   private _rooms: Rooms | undefined = undefined
   private _search: SearchIndex | undefined = undefined
   private _state: StateCache | undefined = undefined
+  /** Where each conversation's messages are (main pipeline, rooms, private pipelines). */
+  private readonly _conversations = new Conversations({
+    main: () => this.pipeline,
+    rooms: () => this._rooms,
+    privates: () => this._private,
+    selfId: () => this._identity().id
+  })
+
   private readonly _stats: ChatStats = { sent: 0, received: 0, malformed: 0, changesRefused: 0, listenerErrors: 0 }
 
   // Tutorial: __init__
@@ -168,8 +117,7 @@ export class Chat extends TypedEventTarget<ChatEvents> {
       const network = await this.api.networkWithId(networkId)
       this.identity = await this.api.localIdentity()
       this.node = await network.nodeWithIdentity(this.identity)
-      this.node.addEventListener('peer:joined', this._onPeerJoined)
-      this.node.addEventListener('peer:left', this._onPeerLeft)
+      this.followPeers(this.node)
       this._setupStore()
       this._setupPipeline()
       this._setupPrivateChat()
@@ -178,52 +126,6 @@ export class Chat extends TypedEventTarget<ChatEvents> {
     } finally {
       this._connecting = false
     }
-  }
-
-  private readonly _onPeerJoined = (e: CustomEvent<string>): void => { this.emit('peer:joined', e.detail) }
-  private readonly _onPeerLeft = (e: CustomEvent<string>): void => { this.emit('peer:left', e.detail) }
-
-  // Beyond the tutorial: what an app needs of the network, so it never reaches through `chat.node`.
-  /** Addresses other users can `dial` to reach this one (multiaddrs ending in `/p2p/<id>`); empty while offline. */
-  addresses (): string[] {
-    return this._node().addresses()
-  }
-
-  /** Ids of the peers connected now. */
-  peers (): string[] {
-    return this._node().peers()
-  }
-
-  /**
-   * Connects to another user's node: one of its `addresses()` or its id
-   * (networks without discovery, like `'local'`, need one dial).
-   * @throws `ERR_NOT_CONNECTED` while offline (after `disconnect()`)
-   */
-  async dial (address: string): Promise<void> {
-    await this._node().dial(address)
-  }
-
-  /**
-   * Goes offline: connections close, nothing is lost. Messages sent
-   * meanwhile are stored and go out on `reconnect()`.
-   */
-  async disconnect (): Promise<void> {
-    await this._node().disconnect()
-  }
-
-  /** Goes back online after `disconnect()`: missed messages arrive, stored ones go out. */
-  async reconnect (): Promise<void> {
-    await this._node().connect()
-  }
-
-  /** The node's counters: connection, peers, and the pipeline layer's (stored, undecryptable, rejects, ...). */
-  networkStats (): PlatformNodeStats {
-    return this._node().stats()
-  }
-
-  private _node (): PlatformNode {
-    if (this.node === undefined) throw new ChatNotConnectedError()
-    return this.node
   }
 
   // Tutorial: _setupPipeline (its "Persistent Chat" section changes the one
@@ -412,15 +314,7 @@ export class Chat extends TypedEventTarget<ChatEvents> {
       onSent: () => { this._stats.sent++ },
       onOpened: (name, options) => { this._state?.roomOpened(name, options) }
     })
-    const state = this._state as StateCache
-    await state.load()
-    for (const { name, options } of await state.rooms()) {
-      try {
-        await this._rooms.open(name, options)
-      } catch {
-        // a room that no longer opens (its options were refused) is left for the app
-      }
-    }
+    await this._rooms.reopen(this._state as StateCache)
   }
 
   // Beyond the tutorial ("History and Search" is left open there): the search
@@ -434,41 +328,10 @@ export class Chat extends TypedEventTarget<ChatEvents> {
       kv,
       identity,
       scope: this._pipelineName,
-      source: (conversation) => this._source(conversation),
+      source: (conversation) => this._conversations.source(conversation),
       onProgress: (progress) => { this.emit('search:rebuild', progress) },
-      open: () => [
-        ...(this.pipeline === undefined ? [] : [MAIN]),
-        ...this.rooms().map(r => roomConversation(r.name)),
-        ...this.privatePeers().map(privateConversation)
-      ]
+      open: () => this._conversations.open()
     })
-  }
-
-  /** A conversation's stored records, to rebuild its index from (undefined while it is not open here). */
-  private _source (conversation: string): AsyncIterable<ChatRecord> | undefined {
-    const found = this._pipelineOf(conversation)
-    if (found === undefined) return undefined
-    return (async function * () {
-      for await (const packet of found.pipeline.history()) {
-        const record = decodeRecord(packet, found.marks(packet))
-        if (record !== undefined) yield record
-      }
-    })()
-  }
-
-  /** The pipeline of a conversation, and the marks of its messages. */
-  private _pipelineOf (conversation: string): { pipeline: Pipeline, marks: (packet: Packet) => MessageMarks } | undefined {
-    const self = (this.identity as LocalIdentity).id
-    if (conversation === MAIN) return this.pipeline === undefined ? undefined : { pipeline: this.pipeline, marks: () => ({}) }
-    if (conversation.startsWith('room:')) {
-      const name = conversation.slice('room:'.length)
-      const room = this._rooms?.get(name)
-      return room === undefined ? undefined : { pipeline: room.pipeline, marks: () => ({ room: name }) }
-    }
-    const peerId = conversation.slice('private:'.length)
-    if (this._private === undefined || !this._private.peers().includes(peerId)) return undefined
-    const pipeline = this._private.conversation(keyOf(peerId))
-    return { pipeline, marks: (packet) => privateMarks(packet.sender.id, peerId, self) }
   }
 
   // Tutorial: setListener
@@ -495,29 +358,10 @@ export class Chat extends TypedEventTarget<ChatEvents> {
    */
   async * history (options?: ChatHistoryOptions): AsyncIterable<ChatMessage> {
     if (this.pipeline === undefined || this.identity === undefined) throw new ChatNotConnectedError()
-    const conversation = await this._conversationOf(options)
-    const found = this._pipelineOf(conversation)
+    const conversation = await this._conversations.named(options)
+    const found = this._conversations.pipelineOf(conversation)
     if (found === undefined) throw new InvalidHistoryOptionsError(`${conversation} is not open here`)
-    const page = options === undefined ? undefined : { before: options.before, after: options.after, limit: options.limit, reverse: options.reverse }
-    for (const k of ['before', 'after', 'limit', 'reverse'] as const) if (page?.[k] === undefined) delete page?.[k]
-    yield * messagePages(found.pipeline, page, found.marks, async (m) => await this._current(conversation, m))
-  }
-
-  private async _conversationOf (options: ChatHistoryOptions | undefined): Promise<string> {
-    if (options === undefined) return MAIN
-    if (options === null || typeof options !== 'object') throw new InvalidHistoryOptionsError('options must be an object { room?, peer?, before?, after?, limit?, reverse? }')
-    if (options.room !== undefined && options.peer !== undefined) throw new InvalidHistoryOptionsError('give room or peer, not both')
-    if (options.room !== undefined) {
-      if (typeof options.room !== 'string' || this._rooms?.get(options.room) === undefined) throw new InvalidHistoryOptionsError(`room ${describeInput(options.room)} is not open here (createRoom or joinRoom it first)`)
-      return roomConversation(options.room)
-    }
-    if (options.peer !== undefined) {
-      const peer = await this._recipient(typeof options.peer === 'string' ? options.peer : options.peer?.id).catch(() => undefined)
-      if (peer === undefined) throw new InvalidHistoryOptionsError(`peer must be another user's id or Identity, got ${describeInput(options.peer)}`)
-      this._private?.conversation(peer)
-      return privateConversation(peer.id)
-    }
-    return MAIN
+    yield * messagePages(found.pipeline, pageOf(options), found.marks, async (m) => await this._current(conversation, m))
   }
 
   /** A stored message in its current form: undefined once deleted, the edited text once edited. */
@@ -555,7 +399,7 @@ export class Chat extends TypedEventTarget<ChatEvents> {
   async editMessage (id: string, text: string): Promise<ChatMessage> {
     assertSendable(text)
     const { conversation, message } = await this._ownMessage(id)
-    await this._put(conversation, { text, sender: (this.identity as LocalIdentity).name, timestamp: Date.now(), edits: id })
+    await this._conversations.put(conversation, { text, sender: (this.identity as LocalIdentity).name, timestamp: Date.now(), edits: id })
     return { ...message, text, edited: true }
   }
 
@@ -569,7 +413,7 @@ export class Chat extends TypedEventTarget<ChatEvents> {
    */
   async deleteMessage (id: string): Promise<void> {
     const { conversation } = await this._ownMessage(id)
-    await this._put(conversation, { text: '', sender: (this.identity as LocalIdentity).name, timestamp: Date.now(), deletes: id })
+    await this._conversations.put(conversation, { text: '', sender: (this.identity as LocalIdentity).name, timestamp: Date.now(), deletes: id })
   }
 
   private async _ownMessage (id: string): Promise<{ conversation: string, message: ChatMessage }> {
@@ -578,18 +422,6 @@ export class Chat extends TypedEventTarget<ChatEvents> {
     if (found === undefined) throw new UnknownMessageError(String(id))
     if (found.message.senderId !== self.id) throw new NotMessageAuthorError()
     return found
-  }
-
-  private async _put (conversation: string, payload: ChatPayload): Promise<void> {
-    if (conversation === MAIN) {
-      await (this.pipeline as Pipeline).putPacket(encodeMessage(payload))
-    } else if (conversation.startsWith('room:')) {
-      const room = this._rooms?.get(conversation.slice('room:'.length))
-      if (room === undefined) throw new UnknownMessageError(conversation)
-      await room.put(payload)
-    } else {
-      await (this._private as PrivateChats).send(keyOf(conversation.slice('private:'.length)), encodeMessage(payload))
-    }
   }
 
   /**
@@ -618,8 +450,7 @@ export class Chat extends TypedEventTarget<ChatEvents> {
     this._rooms?.close()
     await this._search?.close()
     await this._state?.flush()
-    this.node?.removeEventListener('peer:joined', this._onPeerJoined)
-    this.node?.removeEventListener('peer:left', this._onPeerLeft)
+    if (this.node !== undefined) this.unfollowPeers(this.node)
     await this.api.close()
     this.node = undefined
     this.pipeline = undefined
@@ -630,6 +461,3 @@ export class Chat extends TypedEventTarget<ChatEvents> {
   }
 }
 
-function keyOf (peerId: string): UserKey {
-  return { id: peerId, publicKey: publicKeyFromPeerId(peerId) }
-}

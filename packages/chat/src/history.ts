@@ -15,6 +15,17 @@ export interface ChatHistoryOptions extends HistoryOptions {
   peer?: string | { id: string }
 }
 
+/** The page options of `chat.history(options)` as the pipeline takes them (no conversation fields). */
+export function pageOf (options: ChatHistoryOptions | undefined): HistoryOptions | undefined {
+  if (options === undefined) return undefined
+  const page: HistoryOptions = {}
+  if (options.before !== undefined) page.before = options.before
+  if (options.after !== undefined) page.after = options.after
+  if (options.limit !== undefined) page.limit = options.limit
+  if (options.reverse !== undefined) page.reverse = options.reverse
+  return page
+}
+
 /**
  * The messages of a conversation's pipeline as the listener shows them, in
  * its current form (`current`: edited text, or undefined once deleted):

@@ -21,8 +21,9 @@
  * await chat.close()
  * ```
  */
-export { Chat, MAX_PIPELINE_NAME_LENGTH } from './chat.js'
-export type { ChatEvents, ChatListener, ChatOptions, ChatStats, ConnectOptions } from './chat.js'
+export { Chat } from './chat.js'
+export { MAX_PIPELINE_NAME_LENGTH } from './chat-options.js'
+export type { ChatEvents, ChatListener, ChatOptions, ChatStats, ConnectOptions } from './chat-options.js'
 export type { CreateRoomOptions, JoinRoomOptions } from './rooms.js'
 export type { ChatHistoryOptions } from './history.js'
 export type { SearchOptions } from './search/search-options.js'

@@ -7,6 +7,7 @@ import { InvalidRoomError } from './errors.js'
 import { identityOf, Room, ROOM_NAME } from './room.js'
 import { describeInput } from './users.js'
 import type { MessageMarks } from './message.js'
+import type { StateCache } from './state-cache.js'
 import type { UserRef } from './users.js'
 import type { Identity, LocalIdentity } from '@pipes/identity'
 import type { EncryptedOptions, EncryptedPipeline, Packet } from '@pipes/pipeline'
@@ -110,6 +111,18 @@ export class Rooms {
     this.#rooms.set(name, room)
     this.#init.onOpened(name, encrypted)
     return room
+  }
+
+  /** Opens again the rooms the state cache remembers (one that no longer opens is left for the app). */
+  async reopen (cache: StateCache): Promise<void> {
+    await cache.load()
+    for (const { name, options } of await cache.rooms()) {
+      try {
+        await this.open(name, options)
+      } catch {
+        // its options were refused (e.g. a room now open another way)
+      }
+    }
   }
 
   close (): void {
