@@ -158,7 +158,7 @@ export const historySearch: Scenario = {
   id: 'history-search',
   title: 'History pages and full-text search (@pipes/chat on LevelDB)',
   async run (ctx: ScenarioContext): Promise<ResultRow[]> {
-    const sizes = ctx.quick ? [2_000, 5_000] : [10_000, 100_000]
+    const sizes = ctx.quick ? [1_000, 2_000] : [10_000, 100_000]
     const rows: ResultRow[] = []
     const row = (caseName: string, system: string, metric: string, unit: string, better: 'higher' | 'lower', values: number[], note?: string): ResultRow => {
       const r: ResultRow = { scenario: 'history-search', case: caseName, system, metric, unit, better, summary: summarize(values) }
