@@ -35,6 +35,8 @@ export class EntryStore {
   readonly #rolledBack = new Set<() => void>()
   /** Called once per bad record found (missing, undecodable, or not matching its id, seq or author). */
   onCorrupt: (authorHex: string, seq: number, repaired: boolean) => void = () => {}
+  /** More writes for the batch that appends `entries` (the time index's keys), so they land or fail together. */
+  indexOps: (state: AuthorState, entries: readonly StoredEntry[]) => KvOp[] = () => []
   readonly #unsubscribe: () => void
 
   constructor (kv: DurableStore, committer: GroupCommitter, pipeline: string) {
@@ -157,6 +159,7 @@ export class EntryStore {
       state.pending.set(e.seq, e.idHex ?? toHex(e.id))
     }
     ops.push(this.#keys.headOp(state, last.seq, last.id))
+    for (const op of this.indexOps(state, entries)) ops.push(op)
     state.seq = last.seq
     state.head = last.id
     try {

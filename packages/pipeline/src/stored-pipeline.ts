@@ -2,6 +2,7 @@ import { BasePipeline } from './base-pipeline.js'
 import { FLAG_PERSISTENT } from './entry-codec.js'
 import { StoredParts } from './stored-parts.js'
 import type { NodeContext } from './context.js'
+import type { HistoryOptions } from './log/time-index.js'
 import type { KindCodec } from './payload-codec.js'
 import type { AddPacketListenerOptions, Packet, PacketListener } from './types.js'
 
@@ -42,8 +43,8 @@ export abstract class StoredPipeline extends BasePipeline {
     return this.stored.addPacketListener(fn, options)
   }
 
-  history (): AsyncIterable<Packet> {
-    return this.stored.history()
+  history (options?: HistoryOptions): AsyncIterable<Packet> {
+    return this.stored.history(options)
   }
 
   holders (packetId: string): string[] {

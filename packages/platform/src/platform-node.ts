@@ -4,6 +4,7 @@ import type { OpenedDatastore } from './storage.js'
 import type { LocalIdentity } from '@pipes/identity'
 import type { CreatePipelineOptions, EncryptedPipeline, NodeStats, Pipeline, PipesNode, PointToPointPipeline } from '@pipes/pipeline'
 import type { NetworkConfig, Transport, TransportStats } from '@pipes/transport'
+import type { Datastore } from 'interface-datastore'
 
 /** The events a {@link PlatformNode} dispatches (`node.addEventListener(name, e => e.detail)`). */
 export interface PlatformNodeEvents {
@@ -77,6 +78,16 @@ export class PlatformNode extends TypedEventTarget<PlatformNodeEvents> {
   /** This node's peer id (the identity's id). */
   get peerId (): string {
     return this.identity.id
+  }
+
+  /**
+   * The node's opened datastore, where its persistent pipelines keep their
+   * logs: an app keeps its own records beside them (under its own key
+   * prefix), as `@pipes/chat` does with its search index. Open until `close()`.
+   */
+  get datastore (): Datastore {
+    this.#checkOpen()
+    return this.#store.datastore
   }
 
   /** Whether the node is connected to the network. */

@@ -13,6 +13,8 @@ export interface StoredEntry {
   checked: boolean
   /** Hex of `id`, when the caller has it already. */
   idHex?: string
+  /** The entry's time (ms), when the caller has it decoded: the time index keys on it. */
+  time?: number
 }
 
 /** What the store knows about one author of one pipeline. */
