@@ -2,10 +2,9 @@ import { generateIdentity, hexToBytes } from '@pipes/identity'
 import { waitFor } from '@pipes/testkit'
 import { afterEach, describe, expect, it } from 'vitest'
 import { encodeEntry, FLAG_PERSISTENT, InvalidPipelineArgumentError, levelDurableStore, UnknownPacketError } from '../src/index.js'
-import { connect, dec, enc, levelStore, networkId, removeDir, startNode } from './helpers.js'
+import { connect, dec, enc, levelStore, networkId, removeDir, startNode, syncSide } from './helpers.js'
 import type { TestNode } from './helpers.js'
 import type { DurableStore, HistoryOptions, Packet, Pipeline } from '../src/index.js'
-import type { PersistentPipeline } from '../src/persistent-pipeline.js'
 import type { LevelDatastore } from 'datastore-level'
 
 const PIPE = 'timeline'
@@ -40,11 +39,11 @@ async function seed (p: Pipeline, net: string, count: number, start: number, ste
     prev = hexToBytes(id)
     run.push(wire)
     if (run.length === 400 || seq === count) {
-      expect(await (p as PersistentPipeline).ingestBatch(run, 'test', LIMITS)).toBe(true)
+      expect(await syncSide(p).ingestBatch(run, 'test', LIMITS)).toBe(true)
       run = []
     }
   }
-  await (p as PersistentPipeline).flush()
+  await syncSide(p).flush()
 }
 
 async function page (p: Pipeline, options: HistoryOptions): Promise<Packet[]> {
@@ -153,7 +152,7 @@ describe('pipeline.history({ before, after, limit, reverse }): pages through the
     const pb = b.t.node.createPipeline({ name: PIPE, persistent: true })
     await connect(b.t, a.t)
     await waitFor(() => b.t.node.stats().stored >= 10_000, { timeout: 60_000, message: 'b caught up 10,000 entries' })
-    await (pb as PersistentPipeline).flush()
+    await syncSide(pb).flush()
     const last = await page(pb, { reverse: true, limit: 50 })
     expect(last.map(x => dec(x.data))).toEqual(Array.from({ length: 50 }, (_, i) => `s${10_000 - i}`))
     const older = await page(pb, { before: (last[49] as Packet).id, reverse: true, limit: 50 })
