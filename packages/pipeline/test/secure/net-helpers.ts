@@ -1,4 +1,6 @@
 import { waitFor } from '@pipes/testkit'
+import { decodeEntry } from '../../src/index.js'
+import type { DecodedEntry } from '../../src/index.js'
 import type { TestNode } from '../helpers.js'
 import type { Datastore } from 'interface-datastore'
 
@@ -23,4 +25,15 @@ export function countIn (chunks: Uint8Array[], marker: string): number {
 /** Waits until `node` stores at least `count` entries in total (own and received). */
 export async function waitStored (node: TestNode, count: number, message: string, timeout = 20_000): Promise<void> {
   await waitFor(() => node.node.stats().stored >= count, { timeout, message })
+}
+
+/** Every entry of `pipeline` in a node's datastore, decoded (a stored record is a flag byte, the 32-byte id, then the wire). */
+export async function storedEntries (datastore: Datastore, pipeline: string): Promise<DecodedEntry[]> {
+  const out: DecodedEntry[] = []
+  for await (const { value } of datastore.query({})) {
+    if (value.length <= 33) continue
+    const e = decodeEntry(value.subarray(33))
+    if (e?.pipeline === pipeline) out.push(e)
+  }
+  return out
 }
