@@ -15,6 +15,7 @@ import {
 import { assertSendable, decodeMessage, encodeMessage, sentMessage } from './message.js'
 import { PrivateChats } from './private-chat.js'
 import { identityOf, Room, ROOM_NAME } from './room.js'
+import { safetyNumberWith } from './safety-number.js'
 import { describeInput, toUserKey } from './users.js'
 import type { ChatMessage } from './message.js'
 import type { UserKey, UserRef } from './users.js'
@@ -292,6 +293,9 @@ export class Chat extends TypedEventTarget<ChatEvents> {
     return this._private?.peers() ?? []
   }
 
+  /** A 60-digit code both users compute alike from their two keys, to compare out of band (see {@link safetyNumberWith}). */
+  async safetyNumber (other: Identity | UserRef): Promise<string> { return await safetyNumberWith(this.identity, other) }
+
   private async _recipient (to: unknown): Promise<UserKey> {
     let peer: UserKey
     try {
@@ -330,7 +334,7 @@ export class Chat extends TypedEventTarget<ChatEvents> {
    * Joins a room: `{ owner }` for a member-list room (messages flow once an
    * admin has added this user), `{ passphrase }` or `{ key }` for a room whose
    * members share a secret. With a wrong secret nothing is shown (what cannot
-   * be opened is dropped and counted in `chat.networkStats().pipeline.undecryptable`).
+   * be opened is kept unread: it names a key this user does not hold).
    * Resolves once the room is open (a passphrase room has derived its key:
    * scrypt, under a second).
    * @throws `ERR_INVALID_ROOM` for a bad name or options, or a name already open as another kind of room

@@ -27,6 +27,7 @@ export { Room, ROOM_NAME } from './room.js'
 export { decodeMessage, encodeMessage, MAX_MESSAGE_LENGTH } from './message.js'
 export type { ChatMessage, ChatPayload, MessageMarks } from './message.js'
 export type { UserRef } from './users.js'
+export { keyFingerprint, safetyNumber } from './safety-number.js'
 export {
   AlreadyConnectedError, ChatNotConnectedError, InvalidChatOptionsError, InvalidMessageError, InvalidRecipientError,
   InvalidRoomError, NotRoomMemberError, UserAlreadyConfiguredError

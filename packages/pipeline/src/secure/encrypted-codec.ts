@@ -41,6 +41,13 @@ export interface Keyring {
   current (): EpochKey | undefined
   /** A held key by its hex id. */
   byId (idHex: string): EpochKey | undefined
+  /**
+   * Whether a key this node does not hold (named by its hex id) will never
+   * come to it: an epoch from before it joined, or one it was removed from.
+   * Entries under it are not for this reader and are skipped; without it,
+   * or when it answers false, they wait for the key.
+   */
+  neverHeld? (idHex: string): boolean
   /** {@link CONTROL_REF_BYTES} bytes naming the latest control record this node applied (zeros when it keeps none). */
   controlRef? (): Uint8Array
   /**
@@ -136,19 +143,23 @@ export class EncryptedCodec {
   }
 
   /**
-   * Opens the payload of a verified entry.
+   * Opens the payload of a verified entry; undefined when it is sealed
+   * under a key this reader will never hold (not for it: skipped).
    * @throws {@link KeyUnavailableError} when the key it names is not held (yet): keep the entry
    * @throws {@link MembershipPendingError} when its author is not (yet) known to hold that key: keep the entry
    * @throws {@link RemovedAuthorError} when its author wrote it after being removed: drop it
    * @throws {@link PayloadAuthenticationError} when it is malformed or the named key does not open it: drop it
    */
-  decode (entry: SealedEntry): Uint8Array {
+  decode (entry: SealedEntry): Uint8Array | undefined {
     const parts = splitPayload(entry.payload)
     if (parts === undefined) throw new PayloadAuthenticationError(`payload of seq ${entry.seq} is not a sealed payload of version ${PAYLOAD_VERSION}`)
     const authorHex = bytesToHex(entry.author)
     this.#keyring.observe?.(authorHex, entry.keyEpoch, parts.controlRefHex)
     const key = this.#keyring.byId(parts.keyIdHex)
-    if (key === undefined) throw new KeyUnavailableError(entry.keyEpoch, this.#scope.pipeline)
+    if (key === undefined) {
+      if (this.#keyring.neverHeld?.(parts.keyIdHex) === true) return undefined
+      throw new KeyUnavailableError(entry.keyEpoch, this.#scope.pipeline)
+    }
     if (key.epoch !== entry.keyEpoch) throw new PayloadAuthenticationError(`payload of seq ${entry.seq} names a key of epoch ${key.epoch} in an entry of epoch ${entry.keyEpoch}`)
     const admission = this.#keyring.admit?.(authorHex, entry.seq, key) ?? 'deliver'
     if (admission === 'wait') throw new MembershipPendingError(entry.seq, this.#scope.pipeline)

@@ -168,6 +168,19 @@ export class Membership implements Keyring {
     return this.#keys.get(idHex)
   }
 
+  /**
+   * A key the records name that this member lacks comes to it only as the
+   * current key (a grant to members missing it) or as a second key of an
+   * epoch it holds a key of (concurrent admins); any other it never gets.
+   * Not a member (yet): an add may still share it, so it may come.
+   */
+  neverHeld (idHex: string): boolean {
+    const k = this.#holders.get(idHex)
+    if (k === undefined || !this.#members.has(this.#selfHex) || idHex === this.#currentKey) return false
+    for (const held of this.#keys.values()) if (held.epoch === k.epoch) return false
+    return true
+  }
+
   /** Every payload key held for `epoch`. */
   keys (epoch: number): Uint8Array[] {
     return [...this.#keys.values()].filter(k => k.epoch === epoch).map(k => k.key)

@@ -21,7 +21,7 @@ describe('encrypted payload codec', () => {
     expect(entry.keyEpoch).toBe(1)
     expect(entry.payload.length).toBe(utf8Encode('MARKER-secret-text').length + codec.overheadBytes)
     expect(Buffer.from(entry.payload).includes('MARKER')).toBe(false)
-    expect(utf8Decode(codec.decode(entry))).toBe('MARKER-secret-text')
+    expect(utf8Decode(codec.decode(entry) as Uint8Array)).toBe('MARKER-secret-text')
   })
 
   it('gives a different ciphertext each time (random nonce)', () => {
@@ -74,8 +74,8 @@ describe('encrypted payload codec', () => {
     const writer = new EncryptedCodec(scope, staticKeyring(k2), FLAGS)
     const both = [staticKeyring(key), staticKeyring(k2)]
     const reader = new EncryptedCodec(scope, { current: () => undefined, byId: (id) => both.map(k => k.byId(id)).find(k => k !== undefined) }, FLAGS)
-    expect(utf8Decode(reader.decode(sealed(writer, 'two keys')))).toBe('two keys')
-    expect(utf8Decode(reader.decode(sealed(codec, 'the other')))).toBe('the other')
+    expect(utf8Decode(reader.decode(sealed(writer, 'two keys')) as Uint8Array)).toBe('two keys')
+    expect(utf8Decode(reader.decode(sealed(codec, 'the other')) as Uint8Array)).toBe('the other')
   })
 
   it('refuses to seal without a current key (typed error)', () => {

@@ -45,8 +45,10 @@ function seal (view: Membership, author: LocalIdentity, text: string, seq = 1) {
   return entryOf({ author: author.publicKey, seq, payload, keyEpoch })
 }
 
+/** The text of an entry as `view` reads it; '<skipped>' when it is sealed under a key the view will never hold. */
 function open (view: Membership, entry: ReturnType<typeof seal>): string {
-  return utf8Decode(new EncryptedCodec(scope, view, FLAGS).decode(entry))
+  const data = new EncryptedCodec(scope, view, FLAGS).decode(entry)
+  return data === undefined ? '<skipped>' : utf8Decode(data)
 }
 
 const hexes = (v: Membership): string[] => v.members().map(m => m.id).sort()
@@ -333,7 +335,8 @@ describe('membership: key schedule', () => {
     await w.write(owner, w.view(owner).addRecord(dave.public(), false))
     expect(w.view(dave).epoch).toBe(2)
     expect(w.view(dave).heldEpochs()).toEqual([2])
-    expect(() => open(w.view(dave), backlog)).toThrow(expect.objectContaining({ code: 'ERR_KEY_UNAVAILABLE' }))
+    // not waited for either: dave will never get that key, so it does not hold back bob's later entries
+    expect(open(w.view(dave), backlog)).toBe('<skipped>')
     expect(open(w.view(dave), seal(w.view(bob), bob, 'after dave'))).toBe('after dave')
     // a scheduled re-key: a new epoch for the same members
     await w.write(owner, w.view(owner).rekeyRecord())
