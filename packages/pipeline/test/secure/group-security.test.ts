@@ -165,4 +165,74 @@ describe('encrypted rooms: removal, concurrent admins, stale views', () => {
     await waitFor(() => right.length === 5, { timeout: 20_000, message: 'carol read the five packets with the right passphrase' })
     expect(right).toEqual(['pass-0', 'pass-1', 'pass-2', 'pass-3', 'pass-4'])
   })
+
+  it('a member from whom a removal is withheld finds out from the next entry that names it (membership-stale)', async () => {
+    const net = networkId('grp')
+    const [a, b, c, d] = await Promise.all(['alice', 'bob', 'carol', 'dave'].map(async name => await startNode({ network: net, name })))
+    const all = [a, b, c, d] as TestNode[]
+    running.push(...all)
+    for (let i = 0; i < all.length; i++) for (let j = i + 1; j < all.length; j++) await connect(all[i] as TestNode, all[j] as TestNode)
+    const [A, B, C, D] = all as [TestNode, TestNode, TestNode, TestNode]
+    const pa = A.node.createPipeline({ name: ROOM, persistent: true, encrypted: { members: [B, C, D].map(n => n.identity.public()) } })
+    const [pb, pc] = [B, C].map(n => n.node.createPipeline({ name: ROOM, persistent: true, encrypted: { owner: A.identity.id } })) as [EncryptedPipeline, EncryptedPipeline]
+    D.node.createPipeline({ name: ROOM, persistent: true, encrypted: { owner: A.identity.id } })
+    const stale: Array<{ behind: string, author: string }> = []
+    pc.addEventListener('membership-stale', (e) => { stale.push((e as CustomEvent<{ behind: string, author: string }>).detail) })
+    const gotC = collect(pc)
+    await hasEpoch(pb, 1, 'bob')
+    await hasEpoch(pc, 1, 'carol')
+    // carol is cut off; the relay she still hears passes her entries but withholds control records
+    const split = await partition([[A.transport, B.transport, D.transport], [C.transport]])
+    await pa.removeMember(D.identity.id)
+    await hasEpoch(pb, 2, 'bob')
+    const put = await pb.putPacket(enc('bob after the removal'))
+    const relay = await startHostilePeer({ networkId: net })
+    hostile.push(relay)
+    await relay.dial(C.transport.addresses()[0] as string)
+    const topic = topicFor(net, ROOM)
+    relay.subscribe(topic)
+    await waitFor(() => relay.subscribers(topic).includes(C.transport.peerId), { timeout: 10_000, message: 'the relay sees carol subscribed' })
+    const wire = (await storedEntries(B.datastore, ROOM)).find(e => e.id === put.id)?.wire
+    if (wire === undefined) throw new Error('bob did not store his packet')
+    await relay.publish(topic, wire)
+    await waitFor(() => C.node.stats().staleViews === 1, { timeout: 20_000, message: 'carol reported her stale view' })
+    expect(stale).toEqual([expect.objectContaining({ behind: 'self', author: Buffer.from(B.identity.publicKey).toString('hex') })])
+    expect(pc.epoch).toBe(1)
+    expect(gotC).toEqual([])
+    // once the removal reaches her she reads it
+    await split.heal()
+    await waitFor(() => gotC.includes('bob after the removal'), { timeout: 20_000, message: 'carol read bob after syncing the removal' })
+  })
+
+  it('re-keys on a schedule: every N packets and after a time, members read across the epochs', async () => {
+    const net = networkId('grp')
+    const a = await startNode({ network: net, name: 'alice' })
+    const b = await startNode({ network: net, name: 'bob' })
+    running.push(a, b)
+    await connect(a, b)
+    const pa = a.node.createPipeline({ name: ROOM, persistent: true, encrypted: { members: [b.identity.public()], rekeyEvery: { messages: 5 } } })
+    const pb = b.node.createPipeline({ name: ROOM, persistent: true, encrypted: { owner: a.identity.id } })
+    const gotB = collect(pb)
+    await hasEpoch(pb, 1, 'bob')
+    const epochs = new Set<number>()
+    for (let i = 0; i < 12; i++) {
+      const p = i % 2 === 0 ? pa : pb
+      // a re-key is written on the owner's node as packets are stored: wait for the key where it moved
+      await waitFor(() => p.hasKey && !p.rekeyPending, { timeout: 20_000, message: 'the writer holds the current key' })
+      await p.putPacket(enc(`m-${i}`))
+      epochs.add(p.epoch)
+      if (p === pb) await waitFor(() => a.node.stats().stored >= i + 2, { timeout: 20_000, message: 'alice stored bob\'s packet' })
+    }
+    await waitFor(() => gotB.length === 12, { timeout: 20_000, message: 'bob read all 12' })
+    expect(gotB).toEqual(expect.arrayContaining(Array.from({ length: 12 }, (_, i) => `m-${i}`)))
+    await waitFor(() => pb.epoch >= 3, { timeout: 20_000, message: 'two scheduled re-keys' })
+    expect(epochs.size).toBeGreaterThanOrEqual(2)
+
+    const timed = 'timed'
+    const qa = a.node.createPipeline({ name: timed, persistent: true, encrypted: { members: [b.identity.public()], rekeyEvery: { ms: 400 } } })
+    const qb = b.node.createPipeline({ name: timed, persistent: true, encrypted: { owner: a.identity.id } })
+    await hasEpoch(qb, 1, 'bob')
+    await waitFor(() => qb.epoch >= 2 && qb.hasKey, { timeout: 20_000, message: 'an epoch older than 400 ms was replaced' })
+    expect(qa.epoch).toBeGreaterThanOrEqual(2)
+  })
 })

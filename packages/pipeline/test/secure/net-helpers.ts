@@ -27,13 +27,14 @@ export async function waitStored (node: TestNode, count: number, message: string
   await waitFor(() => node.node.stats().stored >= count, { timeout, message })
 }
 
-/** Every entry of `pipeline` in a node's datastore, decoded (a stored record is a flag byte, the 32-byte id, then the wire). */
-export async function storedEntries (datastore: Datastore, pipeline: string): Promise<DecodedEntry[]> {
-  const out: DecodedEntry[] = []
+/** Every entry of `pipeline` in a node's datastore, decoded, with its wire (a stored record is a flag byte, the 32-byte id, then the wire). */
+export async function storedEntries (datastore: Datastore, pipeline: string): Promise<Array<DecodedEntry & { wire: Uint8Array }>> {
+  const out: Array<DecodedEntry & { wire: Uint8Array }> = []
   for await (const { value } of datastore.query({})) {
     if (value.length <= 33) continue
-    const e = decodeEntry(value.subarray(33))
-    if (e?.pipeline === pipeline) out.push(e)
+    const wire = value.subarray(33)
+    const e = decodeEntry(wire)
+    if (e?.pipeline === pipeline) out.push({ ...e, wire })
   }
   return out
 }
