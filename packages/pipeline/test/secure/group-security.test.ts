@@ -235,4 +235,33 @@ describe('encrypted rooms: removal, concurrent admins, stale views', () => {
     await waitFor(() => qb.epoch >= 2 && qb.hasKey, { timeout: 20_000, message: 'an epoch older than 400 ms was replaced' })
     expect(qa.epoch).toBeGreaterThanOrEqual(2)
   })
+
+  it('while a removed member holds the current key, puts are refused (ERR_REKEY_PENDING) until an admin re-keys, with events', async () => {
+    const net = networkId('grp')
+    const [a, x, b, c, d] = await Promise.all(['alice', 'xavier', 'bob', 'carol', 'dave'].map(async name => await startNode({ network: net, name })))
+    const all = [a, x, b, c, d] as TestNode[]
+    running.push(...all)
+    for (let i = 0; i < all.length; i++) for (let j = i + 1; j < all.length; j++) await connect(all[i] as TestNode, all[j] as TestNode)
+    const [A, X, B, C, D] = all as [TestNode, TestNode, TestNode, TestNode, TestNode]
+    const pa = A.node.createPipeline({ name: ROOM, persistent: true, encrypted: { members: [B, C, D].map(n => n.identity.public()), admins: [X.identity.public()] } })
+    const [px, pb, pc, pd] = [X, B, C, D].map(n => n.node.createPipeline({ name: ROOM, persistent: true, encrypted: { owner: A.identity.id } })) as EncryptedPipeline[] as [EncryptedPipeline, EncryptedPipeline, EncryptedPipeline, EncryptedPipeline]
+    for (const [p, who] of [[px, 'xavier'], [pb, 'bob'], [pc, 'carol'], [pd, 'dave']] as Array<[EncryptedPipeline, string]>) await hasEpoch(p, 1, who)
+    const events: string[] = []
+    for (const type of ['rekey-pending', 'rekeyed']) pd.addEventListener(type, () => { events.push(type) })
+    const gotX = collect(px)
+    const split = await partition([[A.transport, C.transport], [X.transport, B.transport, D.transport]])
+    await pa.removeMember(B.identity.id)
+    await px.removeMember(C.identity.id)
+    // the owner, who would mend it at once, goes away: xavier mends it after his pause
+    await A.stop()
+    await split.heal()
+    await connect(C, X)
+    await waitFor(() => pd.rekeyPending, { timeout: 20_000, message: 'dave sees the current key held by a removed member' })
+    await expect(pd.putPacket(enc('would reach a removed member'))).rejects.toMatchObject({ code: 'ERR_REKEY_PENDING' })
+    await waitFor(() => !pd.rekeyPending && pd.epoch === 3 && pd.hasKey, { timeout: 20_000, message: 'xavier started epoch 3' })
+    expect(events).toEqual(['rekey-pending', 'rekeyed'])
+    await pd.putPacket(enc('safe again'))
+    await waitFor(() => gotX.includes('safe again'), { timeout: 20_000, message: 'xavier read dave' })
+    expect(pb.hasKey || pc.hasKey).toBe(false)
+  })
 })
