@@ -4,24 +4,13 @@ import { topicFor } from '@pipes/transport'
 import { afterEach, describe, expect, it } from 'vitest'
 import { encodeEntry, FLAG_ENCRYPTED, FLAG_PERSISTENT } from '../../src/index.js'
 import { encodeControlRecord, grantPlaintext } from '../../src/secure/control-record.js'
-import { connect, dec, enc, levelStore, networkId, removeDir, startNode } from '../helpers.js'
-import { countMarker } from './net-helpers.js'
-import type { EncryptedPipeline, Packet } from '../../src/index.js'
+import { connect, enc, levelStore, networkId, removeDir, startNode } from '../helpers.js'
+import { collect, countMarker, hasEpoch } from './net-helpers.js'
+import type { EncryptedPipeline } from '../../src/index.js'
 import type { TestNode } from '../helpers.js'
 import type { HostilePeer } from '@pipes/testkit'
 
 const ROOM = 'room'
-
-/** Collects the text of every packet a pipeline delivers. */
-function collect (p: EncryptedPipeline): string[] {
-  const got: string[] = []
-  p.addPacketListener((packet: Packet) => { got.push(dec(packet.data)) })
-  return got
-}
-
-async function hasEpoch (p: EncryptedPipeline, epoch: number, who: string): Promise<void> {
-  await waitFor(() => p.epoch === epoch && p.hasKey, { timeout: 20_000, message: `${who} holds the key of epoch ${epoch}` })
-}
 
 describe('encrypted pipeline: member list', () => {
   const running: TestNode[] = []

@@ -5,24 +5,14 @@ import { afterEach, describe, expect, it } from 'vitest'
 import { encodeEntry, FLAG_ENCRYPTED, FLAG_PERSISTENT } from '../../src/index.js'
 import { EncryptedCodec } from '../../src/secure/encrypted-codec.js'
 import { Membership } from '../../src/secure/membership.js'
-import { connect, dec, enc, levelStore, networkId, removeDir, startNode } from '../helpers.js'
-import { storedEntries } from './net-helpers.js'
-import type { EncryptedPipeline, Packet } from '../../src/index.js'
+import { connect, enc, levelStore, networkId, removeDir, startNode } from '../helpers.js'
+import { collect, hasEpoch, storedEntries } from './net-helpers.js'
+import type { EncryptedPipeline } from '../../src/index.js'
 import type { TestNode } from '../helpers.js'
 import type { HostilePeer } from '@pipes/testkit'
 
 const ROOM = 'room'
 const FLAGS = FLAG_PERSISTENT | FLAG_ENCRYPTED
-
-function collect (p: EncryptedPipeline): string[] {
-  const got: string[] = []
-  p.addPacketListener((packet: Packet) => { got.push(dec(packet.data)) })
-  return got
-}
-
-async function hasEpoch (p: EncryptedPipeline, epoch: number, who: string): Promise<void> {
-  await waitFor(() => p.epoch === epoch && p.hasKey, { timeout: 20_000, message: `${who} holds the key of epoch ${epoch}` })
-}
 
 describe('encrypted rooms: removal, concurrent admins, stale views', () => {
   const running: TestNode[] = []

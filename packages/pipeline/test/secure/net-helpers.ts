@@ -1,6 +1,7 @@
 import { waitFor } from '@pipes/testkit'
 import { decodeEntry } from '../../src/index.js'
-import type { DecodedEntry } from '../../src/index.js'
+import { dec } from '../helpers.js'
+import type { DecodedEntry, EncryptedPipeline, Packet } from '../../src/index.js'
 import type { TestNode } from '../helpers.js'
 import type { Datastore } from 'interface-datastore'
 
@@ -37,4 +38,16 @@ export async function storedEntries (datastore: Datastore, pipeline: string): Pr
     if (e?.pipeline === pipeline) out.push({ ...e, wire })
   }
   return out
+}
+
+/** Collects the text of every packet a pipeline delivers. */
+export function collect (p: EncryptedPipeline): string[] {
+  const got: string[] = []
+  p.addPacketListener((packet: Packet) => { got.push(dec(packet.data)) })
+  return got
+}
+
+/** Waits until `p` is in `epoch` and holds its key. */
+export async function hasEpoch (p: EncryptedPipeline, epoch: number, who: string): Promise<void> {
+  await waitFor(() => p.epoch === epoch && p.hasKey, { timeout: 20_000, message: `${who} holds the key of epoch ${epoch}` })
 }
