@@ -14,7 +14,8 @@ import type { HostilePeer } from '@pipes/testkit'
 const ROOM = 'room'
 const FLAGS = FLAG_PERSISTENT | FLAG_ENCRYPTED
 
-describe('encrypted rooms: removal, concurrent admins, stale views', () => {
+// up to six nodes each: bounded waits, a longer test timeout for a loaded machine
+describe('encrypted rooms: removal, concurrent admins, stale views', { timeout: 90_000 }, () => {
   const running: TestNode[] = []
   const hostile: HostilePeer[] = []
   const dirs: string[] = []
