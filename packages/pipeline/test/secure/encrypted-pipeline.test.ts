@@ -5,7 +5,7 @@ import { afterEach, describe, expect, it } from 'vitest'
 import { encodeEntry, FLAG_ENCRYPTED, FLAG_PERSISTENT } from '../../src/index.js'
 import { encodeControlRecord, grantPlaintext } from '../../src/secure/control-record.js'
 import { connect, enc, levelStore, networkId, removeDir, startNode } from '../helpers.js'
-import { collect, countMarker, hasEpoch } from './net-helpers.js'
+import { aliceBobDave, collect, countMarker, hasEpoch } from './net-helpers.js'
 import type { EncryptedPipeline } from '../../src/index.js'
 import type { TestNode } from '../helpers.js'
 import type { HostilePeer } from '@pipes/testkit'
@@ -168,21 +168,7 @@ describe('encrypted pipeline: member list', () => {
 
   it('after removing D, D (running and syncing) decrypts none of the next 100 packets; the others read all 100', async () => {
     const net = networkId('enc')
-    const a = await startNode({ network: net, name: 'alice' })
-    const b = await startNode({ network: net, name: 'bob' })
-    const d = await startNode({ network: net, name: 'dave' })
-    running.push(a, b, d)
-    await connect(a, b)
-    await connect(a, d)
-    await connect(b, d)
-    const pa = a.node.createPipeline({ name: ROOM, persistent: true, encrypted: { members: [b.identity.public(), d.identity.public()] } })
-    const pb = b.node.createPipeline({ name: ROOM, persistent: true, encrypted: { owner: a.identity.id } })
-    const pd = d.node.createPipeline({ name: ROOM, persistent: true, encrypted: { owner: a.identity.id } })
-    const gotA = collect(pa)
-    const gotB = collect(pb)
-    const gotD = collect(pd)
-    await hasEpoch(pb, 1, 'bob')
-    await hasEpoch(pd, 1, 'dave')
+    const { d, pa, pb, pd, got: { a: gotA, b: gotB, d: gotD } } = await aliceBobDave(net, ROOM, running)
     await pb.putPacket(enc('hello before'))
     await waitFor(() => gotD.length === 1, { timeout: 20_000, message: 'dave read the packet of epoch 1' })
     await pa.removeMember(d.identity)

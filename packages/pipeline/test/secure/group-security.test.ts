@@ -6,7 +6,7 @@ import { encodeEntry, FLAG_ENCRYPTED, FLAG_PERSISTENT } from '../../src/index.js
 import { EncryptedCodec } from '../../src/secure/encrypted-codec.js'
 import { Membership } from '../../src/secure/membership.js'
 import { connect, enc, levelStore, networkId, removeDir, startNode } from '../helpers.js'
-import { collect, hasEpoch, storedEntries } from './net-helpers.js'
+import { aliceBobDave, collect, hasEpoch, startMesh, storedEntries } from './net-helpers.js'
 import type { EncryptedPipeline } from '../../src/index.js'
 import type { TestNode } from '../helpers.js'
 import type { HostilePeer } from '@pipes/testkit'
@@ -26,21 +26,7 @@ describe('encrypted rooms: removal, concurrent admins, stale views', { timeout: 
 
   it('a removed member whose modified node keeps writing under its old key gets no new key, and its writes reach no member', async () => {
     const net = networkId('grp')
-    const a = await startNode({ network: net, name: 'alice' })
-    const b = await startNode({ network: net, name: 'bob' })
-    const d = await startNode({ network: net, name: 'dave' })
-    running.push(a, b, d)
-    await connect(a, b)
-    await connect(a, d)
-    await connect(b, d)
-    const pa = a.node.createPipeline({ name: ROOM, persistent: true, encrypted: { members: [b.identity.public(), d.identity.public()] } })
-    const pb = b.node.createPipeline({ name: ROOM, persistent: true, encrypted: { owner: a.identity.id } })
-    const pd = d.node.createPipeline({ name: ROOM, persistent: true, encrypted: { owner: a.identity.id } })
-    const gotA = collect(pa)
-    const gotB = collect(pb)
-    const gotD = collect(pd)
-    await hasEpoch(pb, 1, 'bob')
-    await hasEpoch(pd, 1, 'dave')
+    const { a, b, d, pa, pb, pd, got: { a: gotA, b: gotB, d: gotD } } = await aliceBobDave(net, ROOM, running)
     const before = await pd.putPacket(enc('dave before'))
     await waitFor(() => gotA.includes('dave before') && gotB.includes('dave before'), { timeout: 20_000, message: 'alice and bob read dave' })
     // dave's modified node keeps the epoch-1 key: its view of the records stops at the genesis
@@ -86,10 +72,7 @@ describe('encrypted rooms: removal, concurrent admins, stale views', { timeout: 
 
   it('two admins changing members on both sides of a partition lose nothing: both epoch-2 keys are read after reconnecting', async () => {
     const net = networkId('grp')
-    const [a, x, b, c, d, e] = await Promise.all(['alice', 'xavier', 'bob', 'carol', 'dave', 'erin'].map(async name => await startNode({ network: net, name })))
-    const all = [a, x, b, c, d, e] as TestNode[]
-    running.push(...all)
-    for (let i = 0; i < all.length; i++) for (let j = i + 1; j < all.length; j++) await connect(all[i] as TestNode, all[j] as TestNode)
+    const all = await startMesh(net, ['alice', 'xavier', 'bob', 'carol', 'dave', 'erin'], running)
     const [A, X, B, C, D, E] = all as [TestNode, TestNode, TestNode, TestNode, TestNode, TestNode]
     const pa = A.node.createPipeline({ name: ROOM, persistent: true, encrypted: { members: [B, C, D].map(n => n.identity.public()), admins: [X.identity.public()], shareHistory: true } })
     const join = (n: TestNode): EncryptedPipeline => n.node.createPipeline({ name: ROOM, persistent: true, encrypted: { owner: A.identity.id, shareHistory: true } })
@@ -159,10 +142,7 @@ describe('encrypted rooms: removal, concurrent admins, stale views', { timeout: 
 
   it('a member from whom a removal is withheld finds out from the next entry that names it (membership-stale)', async () => {
     const net = networkId('grp')
-    const [a, b, c, d] = await Promise.all(['alice', 'bob', 'carol', 'dave'].map(async name => await startNode({ network: net, name })))
-    const all = [a, b, c, d] as TestNode[]
-    running.push(...all)
-    for (let i = 0; i < all.length; i++) for (let j = i + 1; j < all.length; j++) await connect(all[i] as TestNode, all[j] as TestNode)
+    const all = await startMesh(net, ['alice', 'bob', 'carol', 'dave'], running)
     const [A, B, C, D] = all as [TestNode, TestNode, TestNode, TestNode]
     const pa = A.node.createPipeline({ name: ROOM, persistent: true, encrypted: { members: [B, C, D].map(n => n.identity.public()) } })
     const [pb, pc] = [B, C].map(n => n.node.createPipeline({ name: ROOM, persistent: true, encrypted: { owner: A.identity.id } })) as [EncryptedPipeline, EncryptedPipeline]
@@ -229,10 +209,7 @@ describe('encrypted rooms: removal, concurrent admins, stale views', { timeout: 
 
   it('while a removed member holds the current key, puts are refused (ERR_REKEY_PENDING) until an admin re-keys, with events', async () => {
     const net = networkId('grp')
-    const [a, x, b, c, d] = await Promise.all(['alice', 'xavier', 'bob', 'carol', 'dave'].map(async name => await startNode({ network: net, name })))
-    const all = [a, x, b, c, d] as TestNode[]
-    running.push(...all)
-    for (let i = 0; i < all.length; i++) for (let j = i + 1; j < all.length; j++) await connect(all[i] as TestNode, all[j] as TestNode)
+    const all = await startMesh(net, ['alice', 'xavier', 'bob', 'carol', 'dave'], running)
     const [A, X, B, C, D] = all as [TestNode, TestNode, TestNode, TestNode, TestNode]
     const pa = A.node.createPipeline({ name: ROOM, persistent: true, encrypted: { members: [B, C, D].map(n => n.identity.public()), admins: [X.identity.public()] } })
     const [px, pb, pc, pd] = [X, B, C, D].map(n => n.node.createPipeline({ name: ROOM, persistent: true, encrypted: { owner: A.identity.id } })) as EncryptedPipeline[] as [EncryptedPipeline, EncryptedPipeline, EncryptedPipeline, EncryptedPipeline]

@@ -2,6 +2,7 @@ import { waitFor } from '@pipes/testkit'
 import { decodeEntry } from '../../src/index.js'
 import { dec } from '../helpers.js'
 import type { DecodedEntry, EncryptedPipeline, Packet } from '../../src/index.js'
+import { connect, startNode } from '../helpers.js'
 import type { TestNode } from '../helpers.js'
 import type { Datastore } from 'interface-datastore'
 
@@ -50,4 +51,28 @@ export function collect (p: EncryptedPipeline): string[] {
 /** Waits until `p` is in `epoch` and holds its key. */
 export async function hasEpoch (p: EncryptedPipeline, epoch: number, who: string): Promise<void> {
   await waitFor(() => p.epoch === epoch && p.hasKey, { timeout: 20_000, message: `${who} holds the key of epoch ${epoch}` })
+}
+
+/** Starts one node per name on `network`, connects every pair, and adds them to `running` (stopped by the caller). */
+export async function startMesh (network: string, names: string[], running: TestNode[]): Promise<TestNode[]> {
+  const nodes: TestNode[] = []
+  for (const name of names) {
+    const n = await startNode({ network, name })
+    nodes.push(n)
+    running.push(n)
+  }
+  for (let i = 0; i < nodes.length; i++) for (let j = i + 1; j < nodes.length; j++) await connect(nodes[i] as TestNode, nodes[j] as TestNode)
+  return nodes
+}
+
+/** A room `name` owned by alice with bob and dave as members, each node connected to the others, both holding the epoch-1 key. */
+export async function aliceBobDave (network: string, name: string, running: TestNode[]) {
+  const [a, b, d] = await startMesh(network, ['alice', 'bob', 'dave'], running) as [TestNode, TestNode, TestNode]
+  const pa = a.node.createPipeline({ name, persistent: true, encrypted: { members: [b.identity.public(), d.identity.public()] } })
+  const pb = b.node.createPipeline({ name, persistent: true, encrypted: { owner: a.identity.id } })
+  const pd = d.node.createPipeline({ name, persistent: true, encrypted: { owner: a.identity.id } })
+  const got = { a: collect(pa), b: collect(pb), d: collect(pd) }
+  await hasEpoch(pb, 1, 'bob')
+  await hasEpoch(pd, 1, 'dave')
+  return { a, b, d, pa, pb, pd, got }
 }
