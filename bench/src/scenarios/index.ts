@@ -1,6 +1,7 @@
 /** Every scenario, in the order `pnpm bench` runs them. */
 import type { Scenario } from '../scenario.js'
 import { catchUp } from './catch-up.js'
+import { encryptedRooms } from './encrypted-rooms.js'
 import { floodLatency } from './flood-latency.js'
 import { historySearch } from './history-search.js'
 import { liveLatency } from './live-latency.js'
@@ -11,4 +12,4 @@ import { persistentDelivery } from './persistent-delivery.js'
 import { verifyRates } from './verify-rates.js'
 import { writePath } from './write-path.js'
 
-export const SCENARIOS: Scenario[] = [liveThroughput, liveLatency, floodLatency, persistentDelivery, catchUp, manyAuthors, writePath, memory, verifyRates, historySearch]
+export const SCENARIOS: Scenario[] = [liveThroughput, liveLatency, floodLatency, persistentDelivery, catchUp, manyAuthors, writePath, memory, verifyRates, historySearch, encryptedRooms]

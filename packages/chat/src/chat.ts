@@ -21,6 +21,7 @@ import { messagePages, pageOf } from './history.js'
 import { assertSendable, decodeRecord, encodeMessage, sentMessage } from './message.js'
 import { PrivateChats } from './private-chat.js'
 import { Rooms } from './rooms.js'
+import { safetyNumberWith } from './safety-number.js'
 import { SearchIndex } from './search/search-index.js'
 import { planSearch } from './search/search-options.js'
 import { StateCache } from './state-cache.js'
@@ -242,6 +243,9 @@ export class Chat extends ChatNetwork {
     return this._private?.peers() ?? []
   }
 
+  /** A 60-digit code both users compute alike from their two keys, to compare out of band (see {@link safetyNumberWith}). */
+  async safetyNumber (other: Identity | UserRef): Promise<string> { return await safetyNumberWith(this.identity, other) }
+
   private async _recipient (to: unknown): Promise<UserKey> {
     let peer: UserKey
     try {
@@ -275,7 +279,7 @@ export class Chat extends ChatNetwork {
    * Joins a room: `{ owner }` for a member-list room (messages flow once an
    * admin has added this user), `{ passphrase }` or `{ key }` for a room whose
    * members share a secret. With a wrong secret nothing is shown (what cannot
-   * be opened is dropped and counted in `chat.networkStats().pipeline.undecryptable`).
+   * be opened is kept unread: it names a key this user does not hold).
    * Resolves once the room is open (a passphrase room has derived its key:
    * scrypt, under a second). The chat opens it again by itself after a
    * restart (how is kept in `apiPath`, sealed under the user's key).

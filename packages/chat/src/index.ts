@@ -34,6 +34,7 @@ export { Room, ROOM_NAME } from './room.js'
 export { decodeMessage, decodeRecord, encodeMessage, MAX_MESSAGE_LENGTH } from './message.js'
 export type { ChatMessage, ChatPayload, ChatRecord, MessageMarks } from './message.js'
 export type { UserRef } from './users.js'
+export { keyFingerprint, safetyNumber } from './safety-number.js'
 export {
   AlreadyConnectedError, ChatNotConnectedError, InvalidChatOptionsError, InvalidHistoryOptionsError, InvalidMessageError, InvalidRecipientError,
   InvalidRoomError, InvalidSearchError, NotMessageAuthorError, NotRoomMemberError, UnknownMessageError, UserAlreadyConfiguredError

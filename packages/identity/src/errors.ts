@@ -54,6 +54,17 @@ export class PassphraseRequiredError extends PipesError {
   constructor (message: string) { super('ERR_PASSPHRASE_REQUIRED', message) }
 }
 
+/**
+ * A passphrase was given but the key file is not sealed: someone may have
+ * swapped a sealed file for a plain one (a downgrade). Nothing was read;
+ * check where the file came from, or import it without a passphrase if it
+ * is meant to be unsealed.
+ */
+export class KeyFileNotSealedError extends PipesError {
+  static override name = 'KeyFileNotSealedError'
+  constructor (message: string) { super('ERR_KEY_FILE_NOT_SEALED', message) }
+}
+
 /** A sealed box is truncated, of an unknown version, addressed to another identity, or was altered. */
 export class SealedBoxInvalidError extends PipesError {
   static override name = 'SealedBoxInvalidError'

@@ -20,6 +20,7 @@ export {
   KeyFileCorruptError,
   WrongPassphraseError,
   PassphraseRequiredError,
+  KeyFileNotSealedError,
   SealedBoxInvalidError,
   DecryptionFailedError,
   KeyAgreementError,

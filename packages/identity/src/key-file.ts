@@ -1,7 +1,7 @@
 import { aeadOpen, aeadSeal } from './aead.js'
 import { bytesToHex, concatBytes, describe, equalBytes, hexToBytes, randomBytes, utf8Encode } from './bytes.js'
 import { PipesError } from '@pipes/interface'
-import { DecryptionFailedError, InvalidInputError, KeyFileCorruptError, PassphraseRequiredError, WrongPassphraseError } from './errors.js'
+import { DecryptionFailedError, InvalidInputError, KeyFileCorruptError, KeyFileNotSealedError, PassphraseRequiredError, WrongPassphraseError } from './errors.js'
 import { assertLocalIdentity, localIdentityFromSecretKey, type LocalIdentity } from './identity.js'
 import { scryptCostProblem, scryptKey, type ScryptParams } from './scrypt.js'
 
@@ -27,7 +27,7 @@ export interface ExportKeyFileOptions {
 
 /** Options of {@link importKeyFile}. */
 export interface ImportKeyFileOptions {
-  /** Passphrase of a sealed key file (ignored for an unsealed one). */
+  /** Passphrase of a sealed key file; given for an unsealed file, the import is refused ({@link KeyFileNotSealedError}). */
   passphrase?: string
 }
 
@@ -156,6 +156,7 @@ async function unseal (sealedField: unknown, passphraseOpt: unknown, publicKey: 
  * @throws {@link KeyFileCorruptError} when the text is not a valid key file (bad JSON, unknown version, missing, truncated or inconsistent fields)
  * @throws {@link PassphraseRequiredError} when the file is sealed and no passphrase was given
  * @throws {@link WrongPassphraseError} when the passphrase does not open it
+ * @throws {@link KeyFileNotSealedError} when a passphrase is given and the file is not sealed
  */
 export async function importKeyFile (text: string, opts?: ImportKeyFileOptions): Promise<LocalIdentity> {
   if (typeof text !== 'string') throw new InvalidInputError(`importKeyFile(text) needs the key file's text, got ${describe(text)}`)
@@ -191,5 +192,7 @@ export async function importKeyFile (text: string, opts?: ImportKeyFileOptions):
   if (!equalBytes(local.publicKey, publicKey) || local.id !== file.id || !equalBytes(local.nameSignature, nameSignature)) {
     throw corrupt('"publicKey", "id" or "nameSignature" do not match its secret key')
   }
+  // the caller expects a sealed file: a plain one in its place is a downgrade, not a convenience
+  if (hasPlain && options.passphrase !== undefined) throw new KeyFileNotSealedError('a passphrase was given but this key file is not sealed (it may have been swapped for a plain copy); check the file, or import it without a passphrase')
   return local
 }

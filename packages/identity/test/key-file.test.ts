@@ -102,4 +102,11 @@ describe('key files', () => {
       await expect(exportKeyFile(alice, { passphrase: 'pw', scrypt })).rejects.toMatchObject({ code: 'ERR_INVALID_INPUT' })
     }
   })
+
+  it('refuses an unsealed file when a passphrase is given (a sealed file swapped for a plain one is a downgrade)', async () => {
+    const alice = generateIdentity('alice')
+    const plain = await exportKeyFile(alice)
+    await expect(importKeyFile(plain, { passphrase: 'correct horse' })).rejects.toMatchObject({ code: 'ERR_KEY_FILE_NOT_SEALED', name: 'KeyFileNotSealedError' })
+    expect((await importKeyFile(plain)).id).toBe(alice.id)
+  })
 })

@@ -122,8 +122,33 @@ export class InvalidSecureOptionError extends PipesError {
   }
 }
 
+/**
+ * An encrypted entry's author is not known here (yet) to hold the key it is
+ * sealed under: the record granting it may still be on its way. The
+ * pipeline keeps the entry and tries again when control records arrive; it
+ * is never delivered before.
+ */
+export class MembershipPendingError extends PipesError {
+  static override name = 'MembershipPendingError'
+  constructor (seq: number, pipeline: string) {
+    super('ERR_MEMBERSHIP_PENDING', `entry seq ${seq} of pipeline "${pipeline}" is by an author this node does not know as a holder of its key yet: it waits for the pipeline's control records (sync)`)
+  }
+}
+
+/**
+ * An encrypted entry was written by a member after an admin removed it
+ * (past the last seq the removal record names). The pipeline drops and
+ * counts it (`stats().removedWrites`); it is never delivered.
+ */
+export class RemovedAuthorError extends PipesError {
+  static override name = 'RemovedAuthorError'
+  constructor (seq: number, pipeline: string) {
+    super('ERR_REMOVED_AUTHOR', `entry seq ${seq} of pipeline "${pipeline}" was written by its author after it was removed: dropped`)
+  }
+}
+
 /** The codes of {@link MembershipError}. */
-export type MembershipErrorCode = 'ERR_NOT_ADMIN' | 'ERR_MEMBERSHIP_NOT_READY' | 'ERR_NOT_MEMBER' | 'ERR_NOT_REMOVABLE'
+export type MembershipErrorCode = 'ERR_NOT_ADMIN' | 'ERR_MEMBERSHIP_NOT_READY' | 'ERR_NOT_MEMBER' | 'ERR_NOT_REMOVABLE' | 'ERR_REKEY_PENDING'
 
 /**
  * A membership call or an encrypted write that this node may not make. Its
@@ -132,6 +157,9 @@ export type MembershipErrorCode = 'ERR_NOT_ADMIN' | 'ERR_MEMBERSHIP_NOT_READY' |
  * - `ERR_MEMBERSHIP_NOT_READY`: this admin does not hold the current epoch key yet (wait for sync), or every epoch is used.
  * - `ERR_NOT_MEMBER`: this node holds no key to write with: it is not a member, or its key-grant has not arrived.
  * - `ERR_NOT_REMOVABLE`: the identity given to `removeMember` is not a member, or is the owner or an admin (fixed at creation).
+ * - `ERR_REKEY_PENDING`: the current epoch key is also held by someone no longer a member (two admins acted at once):
+ *   nothing was sent; an admin starts a new epoch (the owner at once, other admins within seconds); put again after the
+ *   pipeline's `rekey` event, or when `needsRekey` is false.
  */
 export class MembershipError extends PipesError {
   static override name = 'MembershipError'

@@ -45,7 +45,7 @@ export type { SyncLimits } from './sync-session.js'
 export type { BufferLimits } from './buffer-limits.js'
 export type { BatchLimits } from './stored-parts.js'
 export {
-  InvalidPipelineArgumentError, InvalidPipelineNameError, InvalidSecureOptionError, KeyUnavailableError, MembershipError, type MembershipErrorCode, NodeStoppedError,
+  InvalidPipelineArgumentError, InvalidPipelineNameError, InvalidSecureOptionError, KeyUnavailableError, MembershipError, type MembershipErrorCode, MembershipPendingError, NodeStoppedError, RemovedAuthorError,
   MailboxQuotaError, OwnHeadsUnknownError, PacketTooLargeError, PayloadAuthenticationError, PipelineExistsError, SigningError, StorageError, StoreFailedError,
   UnknownPacketError
 } from './errors.js'

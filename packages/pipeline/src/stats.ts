@@ -25,6 +25,12 @@ export class StatsBook {
   controlDropped = 0
   /** Entries whose payload could not be opened and were dropped. */
   undecryptable = 0
+  /** Encrypted entries written by a member after its removal: dropped. */
+  removedWrites = 0
+  /** Encrypted entries naming a control record this node had not applied (its view was stale), reported once each. */
+  staleViews = 0
+  /** Encrypted entries written under an older epoch from a view behind this node's, reported once per author and record. */
+  staleAuthors = 0
   /** Stored records found missing, undecodable or not matching their id (quarantined; others' are repaired from peers). */
   corruptRecords = 0
   readonly rejects: Record<RejectReason, number>
@@ -60,6 +66,9 @@ export class StatsBook {
       listenerErrors: this.listenerErrors,
       controlDropped: this.controlDropped,
       undecryptable: this.undecryptable,
+      removedWrites: this.removedWrites,
+      staleViews: this.staleViews,
+      staleAuthors: this.staleAuthors,
       corruptRecords: this.corruptRecords,
       commits: extra.commits,
       commitOps: extra.commitOps,

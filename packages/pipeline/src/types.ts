@@ -148,6 +148,15 @@ export interface EncryptedPipeline extends Pipeline {
   readonly epoch: number
   /** Whether this node holds the current epoch key (can put packets and read new ones). */
   readonly hasKey: boolean
+  /**
+   * Whether the current key is also held by someone no longer a member (two
+   * admins changed the members at once): puts are refused with
+   * `ERR_REKEY_PENDING` until an admin starts a new epoch. The pipeline
+   * emits `rekey-pending` when this turns true and `rekeyed` when it turns
+   * false; `membership-stale` ({@link MembershipStaleDetail}) when an entry
+   * shows this node's view of the members, or its author's, is behind.
+   */
+  readonly rekeyPending: boolean
   /** The current members, owner and admins included (member-list pipelines; empty for shared-secret ones). */
   members (): Identity[]
   /**
@@ -165,6 +174,17 @@ export interface EncryptedPipeline extends Pipeline {
    * @throws {@link InvalidPipelineArgumentError} when `member` is neither an Identity nor an identity id
    */
   removeMember (member: Identity | string): Promise<void>
+}
+
+/** Detail of an encrypted pipeline's `membership-stale` event. */
+export interface MembershipStaleDetail {
+  pipeline: string
+  /** `self`: an entry names a control record this node has not applied (a sync is behind, or a record is withheld from it); `author`: the author wrote under an older epoch from a view behind this node's. */
+  behind: 'self' | 'author'
+  /** Hex public key of the entry's author. */
+  author: string
+  /** Hex prefix (8 bytes) of the control record's entry id the entry names. */
+  record: string
 }
 
 /** A point-to-point pipeline: end-to-end encrypted between this identity and `peer`. */
@@ -263,6 +283,12 @@ export interface NodeStats {
   controlDropped: number
   /** Entries whose payload could not be opened and were dropped. */
   undecryptable: number
+  /** Encrypted entries written by a member after an admin removed it (past the removal's last seq): dropped, never delivered. */
+  removedWrites: number
+  /** Encrypted entries naming a control record this node had not applied: its view of the members was stale, or a record is withheld from it (also raised as `membership-stale`). */
+  staleViews: number
+  /** Encrypted entries written under an older epoch by a member whose view was behind this node's (also raised as `membership-stale`). */
+  staleAuthors: number
   /**
    * Stored records found missing, undecodable or not matching their id on
    * read. That author's delivery and serving stop before the record; its

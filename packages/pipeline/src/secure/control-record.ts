@@ -1,21 +1,26 @@
 import { bytesToHex, hexToBytes, sha256, utf8Decode, utf8Encode } from '@pipes/identity'
 import { contextBytes } from './context-bytes.js'
+import { KEY_ID_BYTES } from './pipeline-key.js'
 import type { KeyScope } from './pipeline-key.js'
 
 /**
  * Control records of a member-list encrypted pipeline. They ride the
  * pipeline itself as entries of key epoch 0 (data entries use epoch 1 and
  * up), signed by their author like every entry, so they are stored and
- * synced with the packets. Their payload is JSON, version 1:
+ * synced with the packets. Their payload is JSON, version 2:
  *
  * - `genesis` (the owner only, once): the admins, the first members and the
  *   epoch-1 key sealed to each member;
- * - `add`: one member, and the current epoch key sealed to it;
- * - `remove`: one member, and a fresh key for a new epoch sealed to every
- *   remaining member;
+ * - `add`: one member, and the current epoch key sealed to it (or, when the
+ *   room re-keys on add, a fresh key for a new epoch sealed to everyone);
+ * - `remove`: one member, the last seq of theirs the admin had applied
+ *   (later entries of theirs are refused), and a fresh key for a new epoch
+ *   sealed to every remaining member;
  * - `grant`: epoch keys sealed to members: the current key for members that
  *   lack it, or (epoch above the current one) a fresh key for a new epoch.
  *
+ * Every record names the key id ({@link keyIdOf}) of the key its grants
+ * carry, so every node knows who holds which key without opening grants.
  * Byte fields are lowercase hex. Member identities travel with their signed
  * names so every member can show who is in the pipeline.
  */
@@ -34,17 +39,20 @@ export interface KeyGrant {
   box: Uint8Array
 }
 
-export interface GenesisRecord { type: 'genesis', epoch: number, admins: Uint8Array[], members: MemberRef[], grants: KeyGrant[] }
-export interface AddRecord { type: 'add', epoch: number, member: MemberRef, grants: KeyGrant[] }
-export interface RemoveRecord { type: 'remove', epoch: number, member: Uint8Array, grants: KeyGrant[] }
-export interface GrantRecord { type: 'grant', epoch: number, grants: KeyGrant[] }
+/** Fields of every record: the epoch and key id its grants carry. */
+interface RecordBase { epoch: number, key: Uint8Array, grants: KeyGrant[] }
+export interface GenesisRecord extends RecordBase { type: 'genesis', admins: Uint8Array[], members: MemberRef[] }
+export interface AddRecord extends RecordBase { type: 'add', member: MemberRef }
+/** `last`: the highest seq of the member's the admin had applied (0: none). */
+export interface RemoveRecord extends RecordBase { type: 'remove', member: Uint8Array, last: number }
+export interface GrantRecord extends RecordBase { type: 'grant' }
 
 /** Largest epoch number (the entry's `keyEpoch` is a uint32). */
 export const MAX_EPOCH = 0xffff_ffff
 /** Most members a record may list (a genesis or the grants of a new epoch). */
 export const MAX_RECORD_MEMBERS = 4096
 
-const CONTROL_VERSION = 1
+const CONTROL_VERSION = 2
 
 /** The JSON bytes of a control record. */
 export function encodeControlRecord (record: ControlRecord): Uint8Array {
@@ -58,13 +66,13 @@ export function encodeControlRecord (record: ControlRecord): Uint8Array {
       body = { member: memberJson(record.member) }
       break
     case 'remove':
-      body = { member: bytesToHex(record.member) }
+      body = { member: bytesToHex(record.member), last: record.last }
       break
     case 'grant':
       body = {}
       break
   }
-  return utf8Encode(JSON.stringify({ v: CONTROL_VERSION, type: record.type, epoch: record.epoch, ...body, grants }))
+  return utf8Encode(JSON.stringify({ v: CONTROL_VERSION, type: record.type, epoch: record.epoch, key: bytesToHex(record.key), ...body, grants }))
 }
 
 /** A control record from payload bytes, or undefined when they are not a well-formed record of this version. */
@@ -79,25 +87,28 @@ export function decodeControlRecord (payload: Uint8Array): ControlRecord | undef
   const epoch = raw.epoch
   if (typeof epoch !== 'number' || !Number.isSafeInteger(epoch) || epoch < 1 || epoch > MAX_EPOCH) return undefined
   const grants = grantsOf(raw.grants)
-  if (grants === undefined) return undefined
+  const key = hexOf(raw.key, KEY_ID_BYTES)
+  if (grants === undefined || key === undefined) return undefined
   switch (raw.type) {
     case 'genesis': {
       if (!Array.isArray(raw.admins) || !Array.isArray(raw.members) || raw.members.length > MAX_RECORD_MEMBERS || raw.admins.length > MAX_RECORD_MEMBERS) return undefined
       const admins = raw.admins.map(keyOf)
       const members = raw.members.map(memberOf)
       if (admins.some(a => a === undefined) || members.some(m => m === undefined)) return undefined
-      return { type: 'genesis', epoch, admins: admins as Uint8Array[], members: members as MemberRef[], grants }
+      return { type: 'genesis', epoch, key, admins: admins as Uint8Array[], members: members as MemberRef[], grants }
     }
     case 'add': {
       const member = memberOf(raw.member)
-      return member === undefined ? undefined : { type: 'add', epoch, member, grants }
+      return member === undefined ? undefined : { type: 'add', epoch, key, member, grants }
     }
     case 'remove': {
       const member = keyOf(raw.member)
-      return member === undefined ? undefined : { type: 'remove', epoch, member, grants }
+      const last = raw.last
+      if (typeof last !== 'number' || !Number.isSafeInteger(last) || last < 0) return undefined
+      return member === undefined ? undefined : { type: 'remove', epoch, key, member, last, grants }
     }
     case 'grant':
-      return { type: 'grant', epoch, grants }
+      return { type: 'grant', epoch, key, grants }
     default:
       return undefined
   }

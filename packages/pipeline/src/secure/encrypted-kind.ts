@@ -1,18 +1,19 @@
 import { AEAD_OVERHEAD_BYTES, bytesToHex, isIdentity } from '@pipes/identity'
 import { Mutex } from '@pipes/interface'
 import { FLAG_ENCRYPTED, FLAG_PERSISTENT } from '../entry-codec.js'
-import { EncryptedCodec, staticKeyring } from './encrypted-codec.js'
-import { InvalidPipelineArgumentError, KeyUnavailableError, MembershipError, OwnHeadsUnknownError } from '../errors.js'
+import { EncryptedCodec, PAYLOAD_HEADER_BYTES, staticKeyring } from './encrypted-codec.js'
+import { InvalidPipelineArgumentError, KeyUnavailableError, MembershipError, MembershipPendingError, OwnHeadsUnknownError, RemovedAuthorError } from '../errors.js'
 import { Membership } from './membership.js'
 import { pipelineKeyFromPassphrase, pipelineKeyFromSharedKey } from './pipeline-key.js'
 import { publicKeyOf } from './secure-options.js'
+import { unref } from '../sync-session.js'
 import type { NodeContext } from '../context.js'
 import type { UnsignedEntry } from '../entry-codec.js'
 import type { EncodedPayload, KindCodec, KindLog, LogRecord } from '../payload-codec.js'
 import type { Keyring, PayloadMeta } from './encrypted-codec.js'
-import type { ApplyOutcome, ControlInput } from './membership.js'
+import type { ApplyOutcome, ControlInput, StaleReport } from './membership.js'
 import type { KeyScope } from './pipeline-key.js'
-import type { SecureConfig } from './secure-options.js'
+import type { ScheduleConfig, SecureConfig } from './secure-options.js'
 import type { Identity } from '@pipes/identity'
 
 /** Flags of every entry of an encrypted pipeline. */
@@ -20,7 +21,7 @@ const ENCRYPTED_ENTRY_FLAGS = FLAG_PERSISTENT | FLAG_ENCRYPTED
 /** Delay before an admin that is not the owner mends the key schedule (the owner goes first). */
 const ADMIN_HEAL_DELAY_MS = 3000
 
-const noKeys: Keyring = { current: () => undefined, keys: () => [] }
+const noKeys: Keyring = { current: () => undefined, byId: () => undefined }
 
 /**
  * The codec of the encrypted kind: payloads sealed under the key of an
@@ -32,7 +33,7 @@ const noKeys: Keyring = { current: () => undefined, keys: () => [] }
  */
 export class EncryptedKind implements KindCodec {
   readonly flags = FLAG_ENCRYPTED
-  readonly overheadBytes = AEAD_OVERHEAD_BYTES
+  readonly overheadBytes = PAYLOAD_HEADER_BYTES + AEAD_OVERHEAD_BYTES
   keyring: Keyring = noKeys
   readonly #ctx: NodeContext
   readonly #name: string
@@ -46,6 +47,15 @@ export class EncryptedKind implements KindCodec {
   #healTimer: ReturnType<typeof setTimeout> | undefined
   #badGrantsSeen = 0
   #deferred = false
+  /** Where the pipeline's events go (`membership-stale`, `rekey-pending`, `rekeyed`); set by the pipeline. */
+  events: EventTarget | undefined
+  readonly #schedule: ScheduleConfig | undefined
+  /** Packets stored in the current epoch, and since when this node knows the epoch (scheduled re-keys). */
+  #epochPackets = 0
+  #epochSeen = 0
+  #epochSince = Date.now()
+  #scheduleTimer: ReturnType<typeof setInterval> | undefined
+  #rekeyPending = false
 
   constructor (ctx: NodeContext, name: string, config: SecureConfig) {
     this.#ctx = ctx
@@ -55,8 +65,11 @@ export class EncryptedKind implements KindCodec {
     this.#scope = scope
     if (config.mode === 'create') this.#membership = new Membership(ctx.identity, ctx.identity.publicKey, scope)
     else if (config.mode === 'join') this.#membership = new Membership(ctx.identity, config.owner, scope)
-    if (this.#membership !== undefined) this.keyring = this.#membership
-    else if (config.mode === 'key') this.keyring = staticKeyring(pipelineKeyFromSharedKey(config.key, scope))
+    if (config.mode === 'create' || config.mode === 'join') this.#schedule = config.schedule
+    if (this.#membership !== undefined) {
+      this.keyring = this.#membership
+      this.#membership.onStale = (report) => { this.#stale(report) }
+    } else if (config.mode === 'key') this.keyring = staticKeyring(pipelineKeyFromSharedKey(config.key, scope))
   }
 
   encode (data: Uint8Array, meta: PayloadMeta): EncodedPayload {
@@ -68,11 +81,19 @@ export class EncryptedKind implements KindCodec {
     try {
       return new EncryptedCodec(this.#scope, this.keyring, ENCRYPTED_ENTRY_FLAGS).decode(entry)
     } catch (err) {
-      // no key for the epoch yet: throw, so the entry waits; anything else: drop and count
-      if (err instanceof KeyUnavailableError) throw err
-      this.#ctx.stats.undecryptable++
+      // no key yet, or its author not known to hold it yet: throw, so the entry waits
+      if (err instanceof KeyUnavailableError || err instanceof MembershipPendingError) throw err
+      // written after its author's removal, or altered: drop and count
+      if (err instanceof RemovedAuthorError) this.#ctx.stats.removedWrites++
+      else this.#ctx.stats.undecryptable++
       return undefined
     }
+  }
+
+  #stale (report: StaleReport): void {
+    if (report.behind === 'self') this.#ctx.stats.staleViews++
+    else this.#ctx.stats.staleAuthors++
+    this.events?.dispatchEvent(new CustomEvent('membership-stale', { detail: { pipeline: this.#name, ...report } }))
   }
 
   /** How this pipeline gets its keys. */
@@ -89,8 +110,14 @@ export class EncryptedKind implements KindCodec {
     return this.#membership?.members() ?? []
   }
 
-  /** Whether this node holds the key of the current epoch (it can put packets). */
-  get hasKey (): boolean { return this.keyring.current() !== undefined }
+  /** Whether this node holds the key of the current epoch (it can put packets, unless a re-key is pending). */
+  get hasKey (): boolean {
+    if (this.#membership !== undefined) return this.#membership.heldCurrent() !== undefined
+    return this.keyring.current() !== undefined
+  }
+
+  /** Whether puts are refused (`ERR_REKEY_PENDING`) until an admin starts a new epoch. */
+  get rekeyPending (): boolean { return this.#membership?.rekeyPending ?? false }
 
   /**
    * Adds a member: it gets the current epoch key (sealed to it, carried on
@@ -101,7 +128,7 @@ export class EncryptedKind implements KindCodec {
     const membership = this.#memberList('addMember')
     if (!isIdentity(identity)) throw new InvalidPipelineArgumentError('addMember(identity) needs an Identity (with its signed name, e.g. from identityFromJSON): members are shown by name, so an id alone is not enough')
     await log.ready()
-    await this.#control.run(async () => { await this.#writeControl(membership.addRecord(identity), log) })
+    await this.#control.run(async () => { await this.#writeControl(membership.addRecord(identity, this.#schedule?.shareHistory === true), log) })
   }
 
   /**
@@ -118,7 +145,8 @@ export class EncryptedKind implements KindCodec {
       throw new InvalidPipelineArgumentError((err as Error).message)
     }
     await log.ready()
-    await this.#control.run(async () => { await this.#writeControl(membership.removeRecord(key), log) })
+    // the removal names the last entry of theirs this admin holds: anything they write later is refused
+    await this.#control.run(async () => { await this.#writeControl(membership.removeRecord(key, log.store.get(bytesToHex(key))?.durableSeq ?? 0), log) })
   }
 
   #memberList (what: string): Membership {
@@ -149,6 +177,7 @@ export class EncryptedKind implements KindCodec {
       }
     }
     this.#maybeHeal(log)
+    this.#armSchedule(log)
   }
 
   ownHeadsLearned (log: KindLog): void {
@@ -183,8 +212,13 @@ export class EncryptedKind implements KindCodec {
   }
 
   stored (entries: readonly LogRecord[], log: KindLog): void {
-    if (this.#membership === undefined) return
+    const membership = this.#membership
+    if (membership === undefined) return
     const control = entries.filter(e => e.entry.keyEpoch === 0)
+    if (this.#schedule?.rekeyMessages !== undefined && membership.isAdmin) {
+      this.#epochPackets += entries.filter(e => e.entry.keyEpoch === membership.epoch).length
+      this.#maybeHeal(log)
+    }
     if (control.length === 0) return
     void this.#control.run(async () => {
       let changed = false
@@ -206,6 +240,15 @@ export class EncryptedKind implements KindCodec {
       }
     }
     if (outcome === 'not-admin' || outcome === 'malformed') this.#ctx.stats.controlDropped++
+    if (membership.epoch !== this.#epochSeen) {
+      this.#epochSeen = membership.epoch
+      this.#epochPackets = 0
+      this.#epochSince = Date.now()
+    }
+    if (membership.rekeyPending !== this.#rekeyPending) {
+      this.#rekeyPending = membership.rekeyPending
+      this.events?.dispatchEvent(new CustomEvent(this.#rekeyPending ? 'rekey-pending' : 'rekeyed', { detail: { pipeline: this.#name, epoch: membership.epoch } }))
+    }
     const bad = membership.stats.badGrants
     if (bad > this.#badGrantsSeen) { this.#ctx.stats.controlDropped += bad - this.#badGrantsSeen; this.#badGrantsSeen = bad }
     return outcome
@@ -222,22 +265,43 @@ export class EncryptedKind implements KindCodec {
   #maybeHeal (log: KindLog): void {
     const membership = this.#membership
     if (membership === undefined || !membership.isAdmin || log.closed() || this.#healTimer !== undefined) return
-    const { rekey, missing } = membership.needs()
-    if (!rekey && missing.length === 0) return
+    const { rekey, missing, backfill } = membership.needs()
+    if (!rekey && missing.length === 0 && backfill.length === 0 && !this.#rekeyDue()) return
     const owner = bytesToHex(this.#ctx.self.publicKey) === membership.admins()[0]
     this.#healTimer = setTimeout(() => {
       this.#healTimer = undefined
       if (log.closed()) return
       void this.#control.run(async () => {
-        const record = membership.healRecord()
-        if (record !== undefined) await this.#writeControl(record, log)
+        const record = membership.healRecord() ?? (this.#rekeyDue() && membership.hasMember(bytesToHex(this.#ctx.self.publicKey)) ? membership.rekeyRecord() : undefined)
+        if (record === undefined) return
+        await this.#writeControl(record, log)
+        // one record at a time: look again for what is left
+        this.#maybeHeal(log)
       }).catch(() => {})
     }, owner ? 0 : ADMIN_HEAL_DELAY_MS)
+  }
+
+  /** Whether the room's schedule asks for a new epoch now (`rekeyEvery`). */
+  #rekeyDue (): boolean {
+    const s = this.#schedule
+    if (s === undefined || this.#membership?.started !== true) return false
+    if (s.rekeyMessages !== undefined && this.#epochPackets >= s.rekeyMessages) return true
+    return s.rekeyMs !== undefined && Date.now() - this.#epochSince >= s.rekeyMs
+  }
+
+  /** An admin of a room re-keyed by age looks at the epoch's age now and then. */
+  #armSchedule (log: KindLog): void {
+    const ms = this.#schedule?.rekeyMs
+    if (ms === undefined || this.#membership?.isAdmin !== true || this.#scheduleTimer !== undefined) return
+    this.#scheduleTimer = setInterval(() => { this.#maybeHeal(log) }, Math.max(50, Math.ceil(ms / 4)))
+    unref(this.#scheduleTimer)
   }
 
   async close (): Promise<void> {
     clearTimeout(this.#healTimer)
     this.#healTimer = undefined
+    clearInterval(this.#scheduleTimer)
+    this.#scheduleTimer = undefined
     // after the membership work already asked for
     await this.#control.run(() => {})
   }

@@ -20,6 +20,7 @@ export class EncryptedPipelineImpl extends StoredPipeline {
     const codec = new EncryptedKind(ctx, name, config)
     super(ctx, name, maxPacketBytes, codec)
     this.#codec = codec
+    codec.events = this
   }
 
   /** How this pipeline gets its keys. */
@@ -33,6 +34,9 @@ export class EncryptedPipelineImpl extends StoredPipeline {
 
   /** Whether this node holds the key of the current epoch (it can put packets). */
   get hasKey (): boolean { return this.#codec.hasKey }
+
+  /** Whether puts are refused (`ERR_REKEY_PENDING`) until an admin starts a new epoch. */
+  get rekeyPending (): boolean { return this.#codec.rekeyPending }
 
   /** Adds a member (see {@link EncryptedKind.addMember}); resolves once the record is durably stored here. */
   async addMember (identity: Identity): Promise<void> {

@@ -1,9 +1,10 @@
-import { bytesToHex, identityFromParts, randomBytes, sealTo } from '@pipes/identity'
+import { bytesToHex, hexToBytes, identityFromParts, randomBytes, sealTo } from '@pipes/identity'
 import { decodeControlRecord, encodeControlRecord, grantPlaintext, keyOfGrantPlaintext, MAX_EPOCH } from './control-record.js'
+import { CONTROL_REF_BYTES } from './encrypted-codec.js'
 import { MembershipError } from '../errors.js'
-import { epochPayloadKey } from './pipeline-key.js'
+import { epochPayloadKey, keyIdOf } from './pipeline-key.js'
 import type { ControlRecord, KeyGrant, MemberRef } from './control-record.js'
-import type { Keyring } from './encrypted-codec.js'
+import type { Admission, EpochKey, Keyring } from './encrypted-codec.js'
 import type { KeyScope } from './pipeline-key.js'
 import type { Identity, LocalIdentity } from '@pipes/identity'
 
@@ -44,11 +45,24 @@ const MAX_PENDING = 1024
 /** Most payload bytes of control records kept while the genesis is unknown. */
 const MAX_PENDING_BYTES = 4 * 1024 * 1024
 
-interface HeldKey {
-  /** Id of the record that granted it. */
-  from: string
+interface HeldKey extends EpochKey {
   epochKey: Uint8Array
-  payloadKey: Uint8Array
+}
+
+/** Who holds one key, as the fold of the records says: each holder, and the last seq of theirs that counts (undefined: no limit). */
+interface KeyHolders {
+  epoch: number
+  holders: Map<string, number | undefined>
+}
+
+/** A member writes from an older view than this node's, or names a record this node lacks (point of view: `behind`). */
+export interface StaleReport {
+  /** `self`: an entry names a control record this node has not applied (its view is stale, or a record is withheld from it); `author`: the author wrote under an older epoch, from a view behind this node's. */
+  behind: 'self' | 'author'
+  /** Hex public key of the entry's author. */
+  author: string
+  /** Hex prefix of the control record the entry names. */
+  record: string
 }
 
 /**
@@ -75,16 +89,25 @@ export class Membership implements Keyring {
   readonly #pending = new Map<string, Waiting>()
   #pendingBytes = 0
   readonly #dropped = new Set<string>()
-  readonly #keys = new Map<number, HeldKey[]>()
+  /** Keys this identity was granted, by hex key id. */
+  readonly #keys = new Map<string, HeldKey>()
   readonly #identities = new Map<string, Identity>()
   readonly stats: MembershipStats = { applied: 0, notAdmin: 0, malformed: 0, badGrants: 0 }
   #genesis: Applied | undefined
   #admins = new Set<string>()
   // the fold's result
   #epoch = 0
-  #establishing: string | undefined
+  /** Hex id of the key that started the current epoch (the first in fold order). */
+  #currentKey: string | undefined
   #members = new Map<string, MemberRef>()
-  #recipients = new Set<string>()
+  #holders = new Map<string, KeyHolders>()
+  /** Fold position of every applied record, by its {@link controlRef} (hex). */
+  #positions = new Map<string, number>()
+  #head: Uint8Array = new Uint8Array(CONTROL_REF_BYTES)
+  /** Stale views already reported (once each). */
+  readonly #reported = new Set<string>()
+  /** Told of every stale view found while admitting entries. */
+  onStale: ((report: StaleReport) => void) | undefined
 
   constructor (identity: LocalIdentity, owner: Uint8Array, scope: KeyScope) {
     this.#identity = identity
@@ -113,20 +136,105 @@ export class Membership implements Keyring {
   /** Whether `publicKey` (hex) is a current member. */
   hasMember (publicKeyHex: string): boolean { return this.#members.has(publicKeyHex) }
 
-  current (): { epoch: number, key: Uint8Array } | undefined {
-    const held = this.#keys.get(this.#epoch)
-    if (held === undefined || !this.#members.has(this.#selfHex)) return undefined
-    const chosen = held.find(k => k.from === this.#establishing) ?? held[0]
-    return chosen === undefined ? undefined : { epoch: this.#epoch, key: chosen.payloadKey }
+  /** The key this member would seal with now (the current epoch's first key, else another of the epoch it holds); undefined when none. */
+  heldCurrent (): HeldKey | undefined {
+    if (!this.#members.has(this.#selfHex)) return undefined
+    const first = this.#currentKey === undefined ? undefined : this.#keys.get(this.#currentKey)
+    if (first !== undefined) return first
+    for (const k of this.#keys.values()) if (k.epoch === this.#epoch) return k
+    return undefined
   }
 
-  keys (epoch: number): readonly Uint8Array[] {
-    return (this.#keys.get(epoch) ?? []).map(k => k.payloadKey)
+  /**
+   * Whether the key this member would seal with is also held by someone no
+   * longer a member (two admins acted at once): nothing may be sealed
+   * under it until an admin starts a new epoch.
+   */
+  get rekeyPending (): boolean {
+    const k = this.heldCurrent()
+    return k !== undefined && this.#tainted(bytesToHex(k.id))
+  }
+
+  current (): EpochKey | undefined {
+    const k = this.heldCurrent()
+    if (k === undefined) return undefined
+    if (this.#tainted(bytesToHex(k.id))) {
+      throw new MembershipError('ERR_REKEY_PENDING', `the current key of "${this.#scope.pipeline}" is also held by someone no longer a member (two admins changed the members at once): nothing was sent; an admin starts a new epoch shortly (the pipeline emits "rekeyed"), put again then`)
+    }
+    return k
+  }
+
+  byId (idHex: string): EpochKey | undefined {
+    return this.#keys.get(idHex)
+  }
+
+  /**
+   * A key the records name that this member lacks comes to it only as the
+   * current key (a grant to members missing it) or as a second key of an
+   * epoch it holds a key of (concurrent admins); any other it never gets.
+   * Not a member (yet): an add may still share it, so it may come.
+   */
+  neverHeld (idHex: string): boolean {
+    const k = this.#holders.get(idHex)
+    if (k === undefined || !this.#members.has(this.#selfHex) || idHex === this.#currentKey) return false
+    for (const held of this.#keys.values()) if (held.epoch === k.epoch) return false
+    return true
+  }
+
+  /** Every payload key held for `epoch`. */
+  keys (epoch: number): Uint8Array[] {
+    return [...this.#keys.values()].filter(k => k.epoch === epoch).map(k => k.key)
   }
 
   /** Epochs this node holds a key for, ascending. */
   heldEpochs (): number[] {
-    return [...this.#keys.keys()].sort((a, b) => a - b)
+    return [...new Set([...this.#keys.values()].map(k => k.epoch))].sort((a, b) => a - b)
+  }
+
+  /** The first bytes of the id of the latest control record in fold order: what this node's entries name. */
+  controlRef (): Uint8Array {
+    return this.#head
+  }
+
+  /**
+   * An entry of `authorHex` at `seq` under `key` is delivered when the
+   * records say its author holds that key, and, if an admin removed it
+   * since it got the key, only up to the last seq the removal names; it
+   * waits while the author is not known to hold the key (a grant on its
+   * way).
+   */
+  admit (authorHex: string, seq: number, key: EpochKey): Admission {
+    const held = this.#holders.get(bytesToHex(key.id))
+    if (held === undefined || !held.holders.has(authorHex)) return 'wait'
+    const last = held.holders.get(authorHex)
+    if (last !== undefined && seq > last) return 'refuse'
+    return 'deliver'
+  }
+
+  /**
+   * Reports (to {@link onStale}, once each) an entry naming a control
+   * record this node has not applied (its own view is behind, or a record
+   * is withheld from it), or one written under an older epoch from a view
+   * behind this node's. Reported only: delivery does not depend on it.
+   */
+  observe (authorHex: string, keyEpoch: number, ref: string): void {
+    if (this.#genesis === undefined) return
+    const at = this.#positions.get(ref)
+    let behind: StaleReport['behind'] | undefined
+    if (at === undefined) behind = 'self'
+    else if (at < this.#positions.size - 1 && keyEpoch < this.#epoch) behind = 'author'
+    if (behind === undefined) return
+    const seen = `${behind}:${authorHex}:${ref}`
+    if (this.#reported.has(seen)) return
+    this.#reported.add(seen)
+    this.onStale?.({ behind, author: authorHex, record: ref })
+  }
+
+  #tainted (keyHex: string): boolean {
+    const held = this.#holders.get(keyHex)
+    if (held === undefined) return false
+    for (const h of held.holders.keys()) if (!this.#members.has(h)) return true
+    return false
   }
 
   /**
@@ -206,11 +314,12 @@ export class Membership implements Keyring {
         epochKey = undefined
       }
       if (epochKey === undefined) { this.stats.badGrants++; continue }
-      const held = this.#keys.get(applied.record.epoch) ?? []
-      if (!held.some(k => equal(k.epochKey, epochKey))) {
-        held.push({ from: applied.input.id, epochKey, payloadKey: epochPayloadKey(epochKey, this.#scope, applied.record.epoch) })
-        this.#keys.set(applied.record.epoch, held)
-      }
+      const payloadKey = epochPayloadKey(epochKey, this.#scope, applied.record.epoch)
+      const id = keyIdOf(payloadKey)
+      // the record names the key its grants carry: a grant of another key is refused
+      if (!equal(id, applied.record.key)) { this.stats.badGrants++; continue }
+      const idHex = bytesToHex(id)
+      if (!this.#keys.has(idHex)) this.#keys.set(idHex, { epoch: applied.record.epoch, key: payloadKey, id, epochKey })
     }
   }
 
@@ -228,45 +337,90 @@ export class Membership implements Keyring {
     return true
   }
 
-  /** Recomputes members, epoch and recipients from every accepted record, in the deterministic order. */
+  /**
+   * Recomputes members, epoch, key holders and fold positions from every
+   * accepted record, in the deterministic order. A removal caps what counts
+   * of the removed member under every key it held at the seq it names; a
+   * key granted to someone not a member at that point counts only up to
+   * its last removal (or not at all).
+   */
   #fold (): void {
     const genesis = this.#genesis
     if (genesis === undefined || genesis.record.type !== 'genesis') return
     const members = new Map<string, MemberRef>()
-    for (const m of genesis.record.members) members.set(bytesToHex(m.publicKey), m)
+    const removedAt = new Map<string, number>()
+    const holders = new Map<string, KeyHolders>()
     let epoch = genesis.record.epoch
-    let establishing = genesis.input.id
-    let recipients = new Set(genesis.record.grants.map(g => bytesToHex(g.to)))
-    const rest = [...this.#records.values()].filter(a => a !== genesis).sort(order)
-    for (const { input, record } of rest) {
-      const to = record.grants.map(g => bytesToHex(g.to))
-      if (record.type === 'add') members.set(bytesToHex(record.member.publicKey), record.member)
-      if (record.type === 'remove') members.delete(bytesToHex(record.member))
-      if (record.type === 'add' || record.type === 'genesis') {
-        if (record.epoch === epoch) for (const t of to) recipients.add(t)
-      } else if (record.epoch > epoch) {
+    let currentKey = bytesToHex(genesis.record.key)
+    const ordered = [genesis, ...[...this.#records.values()].filter(a => a !== genesis).sort(order)]
+    const positions = new Map<string, number>()
+    for (const [i, { input, record }] of ordered.entries()) {
+      positions.set(refOf16(input.id), i)
+      if (record.type === 'genesis') for (const m of record.members) members.set(bytesToHex(m.publicKey), m)
+      if (record.type === 'add') {
+        const hex = bytesToHex(record.member.publicKey)
+        members.set(hex, record.member)
+        removedAt.delete(hex)
+      }
+      const keyHex = bytesToHex(record.key)
+      const held = holders.get(keyHex) ?? { epoch: record.epoch, holders: new Map() }
+      holders.set(keyHex, held)
+      for (const g of record.grants) {
+        const to = bytesToHex(g.to)
+        held.holders.set(to, members.has(to) ? undefined : (removedAt.get(to) ?? 0))
+      }
+      if (record.type === 'remove') {
+        const hex = bytesToHex(record.member)
+        members.delete(hex)
+        removedAt.set(hex, record.last)
+        for (const k of holders.values()) {
+          if (k.holders.has(hex) && k.holders.get(hex) === undefined) k.holders.set(hex, record.last)
+        }
+      }
+      if (record.epoch > epoch) {
         epoch = record.epoch
-        establishing = input.id
-        recipients = new Set(to)
-      } else if (record.epoch === epoch) {
-        for (const t of to) recipients.add(t)
+        currentKey = keyHex
       }
     }
     this.#members = members
     this.#epoch = epoch
-    this.#establishing = establishing
-    this.#recipients = recipients
+    this.#currentKey = currentKey
+    this.#holders = holders
+    this.#positions = positions
+    this.#head = hexToBytes(refOf16(ordered[ordered.length - 1]?.input.id ?? ''))
   }
 
   /**
    * What the key schedule needs from an admin now: a new epoch when someone
-   * no longer a member was granted the current key (two admins acted at
-   * once), or grants for members that lack the current key.
+   * no longer a member holds the current key (two admins acted at once),
+   * or grants for members that lack it.
    */
-  needs (): { rekey: boolean, missing: string[] } {
-    const rekey = [...this.#recipients].some(r => !this.#members.has(r))
-    const missing = [...this.#members.keys()].filter(m => !this.#recipients.has(m)).sort()
-    return { rekey, missing }
+  needs (): { rekey: boolean, missing: string[], backfill: Array<{ key: string, to: string[] }> } {
+    const current = this.#currentKey === undefined ? undefined : this.#holders.get(this.#currentKey)
+    if (current === undefined) return { rekey: false, missing: [], backfill: [] }
+    const rekey = this.#tainted(this.#currentKey as string)
+    const missing = [...this.#members.keys()].filter(m => !current.holders.has(m)).sort()
+    return { rekey, missing, backfill: this.#backfill() }
+  }
+
+  /**
+   * Keys of an epoch that current members of that epoch lack: two admins
+   * acting at once each made a key for the same epoch, and a member holding
+   * one of them gets the other too, so it reads what was sent under both.
+   */
+  #backfill (): Array<{ key: string, to: string[] }> {
+    const out: Array<{ key: string, to: string[] }> = []
+    for (const [keyHex, k] of this.#holders) {
+      const to = new Set<string>()
+      for (const [otherHex, other] of this.#holders) {
+        if (otherHex === keyHex || other.epoch !== k.epoch) continue
+        for (const [h, last] of other.holders) {
+          if (last === undefined && this.#members.has(h) && !k.holders.has(h)) to.add(h)
+        }
+      }
+      if (to.size > 0) out.push({ key: keyHex, to: [...to].sort() })
+    }
+    return out
   }
 
   // ---- records this node writes (admins) ------------------------------------
@@ -281,18 +435,42 @@ export class Membership implements Keyring {
     const all = uniqueRefs([this.#identity, ...admins, ...members])
     const key = randomBytes(32)
     return encodeControlRecord({
-      type: 'genesis', epoch: 1, admins: uniqueRefs(admins).map(a => a.publicKey), members: all, grants: this.#grants(key, 1, all.map(m => m.publicKey))
+      type: 'genesis', epoch: 1, key: this.#idOf(key, 1), admins: uniqueRefs(admins).map(a => a.publicKey), members: all, grants: this.#grants(key, 1, all.map(m => m.publicKey))
     })
   }
 
   /**
-   * An `add` record: `identity` joins and gets the current epoch key.
+   * An `add` record: `identity` joins. With `shareHistory` it gets the
+   * current epoch key (it reads the backlog of the epoch); without, a fresh
+   * key for a new epoch is sealed to every member and to it, so it reads
+   * only what is sent after it joined.
    * @throws {@link MembershipError} `ERR_NOT_ADMIN` / `ERR_MEMBERSHIP_NOT_READY` (no current key yet)
    */
-  addRecord (identity: Identity): Uint8Array {
+  addRecord (identity: Identity, shareHistory = true): Uint8Array {
     const key = this.#currentEpochKey('add a member')
     const member = refOf(identity)
-    return encodeControlRecord({ type: 'add', epoch: this.#epoch, member, grants: this.#grants(key, this.#epoch, [member.publicKey]) })
+    if (shareHistory) return encodeControlRecord({ type: 'add', epoch: this.#epoch, key: this.#idOf(key, this.#epoch), member, grants: this.#grants(key, this.#epoch, [member.publicKey]) })
+    const epoch = this.#nextEpoch()
+    const fresh = randomBytes(32)
+    const to = [...this.#members.values()].map(m => m.publicKey)
+    if (!this.#members.has(bytesToHex(member.publicKey))) to.push(member.publicKey)
+    return encodeControlRecord({ type: 'add', epoch, key: this.#idOf(fresh, epoch), member, grants: this.#grants(fresh, epoch, to) })
+  }
+
+  /**
+   * A `grant` record starting a new epoch whose fresh key is sealed to every
+   * current member (a scheduled re-key).
+   * @throws {@link MembershipError} `ERR_NOT_ADMIN` / `ERR_MEMBERSHIP_NOT_READY`
+   */
+  rekeyRecord (): Uint8Array {
+    this.#currentEpochKey('re-key')
+    return this.#freshEpochRecord()
+  }
+
+  #freshEpochRecord (): Uint8Array {
+    const epoch = this.#nextEpoch()
+    const fresh = randomBytes(32)
+    return encodeControlRecord({ type: 'grant', epoch, key: this.#idOf(fresh, epoch), grants: this.#grants(fresh, epoch, [...this.#members.values()].map(m => m.publicKey)) })
   }
 
   /**
@@ -300,29 +478,33 @@ export class Membership implements Keyring {
    * epoch is sealed to every remaining member only.
    * @throws {@link MembershipError} `ERR_NOT_ADMIN` / `ERR_MEMBERSHIP_NOT_READY`; `ERR_NOT_REMOVABLE` when removing an admin or a non-member
    */
-  removeRecord (publicKey: Uint8Array): Uint8Array {
+  removeRecord (publicKey: Uint8Array, last: number): Uint8Array {
     this.#currentEpochKey('remove a member')
     const hex = bytesToHex(publicKey)
     if (this.#admins.has(hex)) throw new MembershipError('ERR_NOT_REMOVABLE', 'the owner and the admins are fixed when the pipeline is created and cannot be removed')
     if (!this.#members.has(hex)) throw new MembershipError('ERR_NOT_REMOVABLE', `${hex} is not a member of "${this.#scope.pipeline}"`)
     const epoch = this.#nextEpoch()
     const remaining = [...this.#members.values()].filter(m => bytesToHex(m.publicKey) !== hex).map(m => m.publicKey)
-    return encodeControlRecord({ type: 'remove', epoch, member: publicKey, grants: this.#grants(randomBytes(32), epoch, remaining) })
+    const fresh = randomBytes(32)
+    return encodeControlRecord({ type: 'remove', epoch, key: this.#idOf(fresh, epoch), member: publicKey, last, grants: this.#grants(fresh, epoch, remaining) })
   }
 
   /** A `grant` record that mends what {@link needs} reports, or undefined when nothing is needed or this node cannot mend it. */
   healRecord (): Uint8Array | undefined {
     if (!this.isAdmin || this.#genesis === undefined || !this.#members.has(this.#selfHex)) return undefined
-    const { rekey, missing } = this.needs()
-    if (rekey) {
-      const epoch = this.#nextEpoch()
-      return encodeControlRecord({ type: 'grant', epoch, grants: this.#grants(randomBytes(32), epoch, [...this.#members.values()].map(m => m.publicKey)) })
+    const { rekey, missing, backfill } = this.needs()
+    if (rekey) return this.#freshEpochRecord()
+    for (const b of backfill) {
+      const k = this.#keys.get(b.key)
+      if (k === undefined) continue
+      const to = b.to.map(m => (this.#members.get(m) as MemberRef).publicKey)
+      return encodeControlRecord({ type: 'grant', epoch: k.epoch, key: k.id, grants: this.#grants(k.epochKey, k.epoch, to) })
     }
     if (missing.length === 0) return undefined
     const held = this.#establishingKey()
     if (held === undefined) return undefined
     const to = missing.map(m => (this.#members.get(m) as MemberRef).publicKey)
-    return encodeControlRecord({ type: 'grant', epoch: this.#epoch, grants: this.#grants(held, this.#epoch, to) })
+    return encodeControlRecord({ type: 'grant', epoch: this.#epoch, key: this.#idOf(held, this.#epoch), grants: this.#grants(held, this.#epoch, to) })
   }
 
   #nextEpoch (): number {
@@ -330,9 +512,13 @@ export class Membership implements Keyring {
     return this.#epoch + 1
   }
 
+  /** The epoch key this admin seals the current epoch with (see {@link heldCurrent}), or undefined when it holds none. */
   #establishingKey (): Uint8Array | undefined {
-    const held = this.#keys.get(this.#epoch)
-    return (held?.find(k => k.from === this.#establishing) ?? held?.[0])?.epochKey
+    return this.heldCurrent()?.epochKey
+  }
+
+  #idOf (epochKey: Uint8Array, epoch: number): Uint8Array {
+    return keyIdOf(epochPayloadKey(epochKey, this.#scope, epoch))
   }
 
   #currentEpochKey (what: string): Uint8Array {
@@ -354,6 +540,11 @@ function order (a: Applied, b: Applied): number {
   if (x.counter !== y.counter) return x.counter - y.counter
   if (a.authorHex !== b.authorHex) return a.authorHex < b.authorHex ? -1 : 1
   return x.seq - y.seq
+}
+
+/** The control ref of a record: the first {@link CONTROL_REF_BYTES} bytes of its entry id, in hex. */
+function refOf16 (idHex: string): string {
+  return idHex.slice(0, CONTROL_REF_BYTES * 2).padEnd(CONTROL_REF_BYTES * 2, '0')
 }
 
 function refOf (identity: Identity): MemberRef {

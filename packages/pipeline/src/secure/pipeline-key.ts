@@ -25,6 +25,10 @@ export interface KeyScope {
 const SHARED_INFO = 'pipes/pipeline/shared-secret/v1'
 const PASSPHRASE_SALT = 'pipes/pipeline/passphrase/v1'
 const EPOCH_INFO = 'pipes/pipeline/epoch-payload-key/v1'
+const KEY_ID_DOMAIN = 'pipes/pipeline/key-id/v1'
+
+/** Length of a key id in a payload header. */
+export const KEY_ID_BYTES = 8
 
 /**
  * The pipeline key of a 32-byte shared key: HKDF-SHA256 with the network
@@ -68,4 +72,14 @@ export async function pipelineKeyFromPassphrase (passphrase: string, scope: KeyS
  */
 export function epochPayloadKey (epochKey: Uint8Array, scope: KeyScope, epoch: number): Uint8Array {
   return hkdf(epochKey, { info: contextBytes(EPOCH_INFO, scope.network, scope.pipeline, epoch) })
+}
+
+/**
+ * The public id of a payload key: a truncated hash of it under its own
+ * domain, so readers find the key an entry is sealed under (two admins may
+ * make two keys for one epoch) and tell a key they lack from tampering.
+ * It reveals only whether two payloads share a key.
+ */
+export function keyIdOf (payloadKey: Uint8Array): Uint8Array {
+  return sha256(contextBytes(KEY_ID_DOMAIN, payloadKey)).slice(0, KEY_ID_BYTES)
 }

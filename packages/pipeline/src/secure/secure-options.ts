@@ -15,20 +15,39 @@ import type { Identity } from '@pipes/identity'
  *   Identity or its id); the keys arrive when an admin adds this identity;
  * - `{ relayOnly: true }`: store, check and relay the pipeline for others,
  *   holding ciphertext only, delivering nothing.
+ *
+ * The member-list forms take the room's key schedule too
+ * ({@link KeySchedule}); it matters on the owner and the admins, who write
+ * the records.
  */
 export type EncryptedOptions =
   | { key: Uint8Array }
   | { passphrase: string }
-  | { members: readonly Identity[], admins?: readonly Identity[] }
-  | { owner: Identity | string }
+  | ({ members: readonly Identity[], admins?: readonly Identity[] } & KeySchedule)
+  | ({ owner: Identity | string } & KeySchedule)
   | { relayOnly: true }
+
+/** When the admins of a member-list pipeline start a new epoch, beside every removal. */
+export interface KeySchedule {
+  /**
+   * An added member gets the key of the current epoch and so reads what was
+   * sent in it before it joined (true), or a new epoch starts for everyone
+   * and it reads only what follows (false, the default).
+   */
+  shareHistory?: boolean
+  /** Start a new epoch after this many packets in the current one, or when it is this old (whichever comes first). */
+  rekeyEvery?: { messages?: number, ms?: number }
+}
+
+/** The normalized form of {@link KeySchedule}. */
+export interface ScheduleConfig { shareHistory: boolean, rekeyMessages: number | undefined, rekeyMs: number | undefined }
 
 /** The normalized form of {@link EncryptedOptions}. */
 export type SecureConfig =
   | { mode: 'key', key: Uint8Array }
   | { mode: 'passphrase', passphrase: string }
-  | { mode: 'create', members: Identity[], admins: Identity[] }
-  | { mode: 'join', owner: Uint8Array }
+  | { mode: 'create', members: Identity[], admins: Identity[], schedule: ScheduleConfig }
+  | { mode: 'join', owner: Uint8Array, schedule: ScheduleConfig }
   | { mode: 'relay' }
 
 const FORMS = 'use one of { key: Uint8Array(32) }, { passphrase: string }, { members: Identity[], admins?: Identity[] }, { owner: Identity | id }, { relayOnly: true }'
@@ -43,6 +62,7 @@ export function parseEncryptedOptions (value: unknown): SecureConfig {
   const forms = ['key', 'passphrase', 'members', 'owner', 'relayOnly'].filter(k => o[k] !== undefined)
   if (forms.length !== 1) throw new InvalidSecureOptionError(`createPipeline: encrypted needs exactly one of key, passphrase, members, owner, relayOnly (got ${forms.length === 0 ? 'none' : forms.join(', ')}): ${FORMS}`)
   if (o.admins !== undefined && o.members === undefined) throw new InvalidSecureOptionError('createPipeline: encrypted.admins goes with encrypted.members (the creator names the admins)')
+  if ((o.shareHistory !== undefined || o.rekeyEvery !== undefined) && o.members === undefined && o.owner === undefined) throw new InvalidSecureOptionError('createPipeline: encrypted.shareHistory and encrypted.rekeyEvery go with a member list ({ members } or { owner })')
   switch (forms[0]) {
     case 'key':
       if (!(o.key instanceof Uint8Array) || o.key.length !== 32) throw new InvalidSecureOptionError('createPipeline: encrypted.key must be a 32-byte Uint8Array shared by every member (e.g. randomBytes(32)); use encrypted.passphrase for a human secret')
@@ -51,13 +71,25 @@ export function parseEncryptedOptions (value: unknown): SecureConfig {
       if (typeof o.passphrase !== 'string' || o.passphrase.length === 0) throw new InvalidSecureOptionError('createPipeline: encrypted.passphrase must be a non-empty string')
       return { mode: 'passphrase', passphrase: o.passphrase }
     case 'members':
-      return { mode: 'create', members: identities(o.members, 'encrypted.members'), admins: o.admins === undefined ? [] : identities(o.admins, 'encrypted.admins') }
+      return { mode: 'create', members: identities(o.members, 'encrypted.members'), admins: o.admins === undefined ? [] : identities(o.admins, 'encrypted.admins'), schedule: scheduleOf(o) }
     case 'owner':
-      return { mode: 'join', owner: publicKeyOf(o.owner, 'encrypted.owner') }
+      return { mode: 'join', owner: publicKeyOf(o.owner, 'encrypted.owner'), schedule: scheduleOf(o) }
     default:
       if (o.relayOnly !== true) throw new InvalidSecureOptionError('createPipeline: encrypted.relayOnly must be true')
       return { mode: 'relay' }
   }
+}
+
+function scheduleOf (o: Record<string, unknown>): ScheduleConfig {
+  if (o.shareHistory !== undefined && typeof o.shareHistory !== 'boolean') throw new InvalidSecureOptionError('createPipeline: encrypted.shareHistory must be true or false')
+  const every = o.rekeyEvery
+  if (every !== undefined && (every === null || typeof every !== 'object' || Array.isArray(every))) throw new InvalidSecureOptionError('createPipeline: encrypted.rekeyEvery must be { messages?: number, ms?: number }')
+  const e = (every ?? {}) as Record<string, unknown>
+  for (const k of ['messages', 'ms']) {
+    const v = e[k]
+    if (v !== undefined && (typeof v !== 'number' || !Number.isSafeInteger(v) || v < 1)) throw new InvalidSecureOptionError(`createPipeline: encrypted.rekeyEvery.${k} must be a positive integer`)
+  }
+  return { shareHistory: o.shareHistory === true, rekeyMessages: e.messages as number | undefined, rekeyMs: e.ms as number | undefined }
 }
 
 function identities (value: unknown, what: string): Identity[] {

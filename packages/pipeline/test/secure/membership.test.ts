@@ -45,8 +45,10 @@ function seal (view: Membership, author: LocalIdentity, text: string, seq = 1) {
   return entryOf({ author: author.publicKey, seq, payload, keyEpoch })
 }
 
+/** The text of an entry as `view` reads it; '<skipped>' when it is sealed under a key the view will never hold. */
 function open (view: Membership, entry: ReturnType<typeof seal>): string {
-  return utf8Decode(new EncryptedCodec(scope, view, FLAGS).decode(entry))
+  const data = new EncryptedCodec(scope, view, FLAGS).decode(entry)
+  return data === undefined ? '<skipped>' : utf8Decode(data)
 }
 
 const hexes = (v: Membership): string[] => v.members().map(m => m.id).sort()
@@ -82,14 +84,14 @@ describe('membership: genesis, add, remove', () => {
     expect(hexes(w.view(carol))).toEqual(ids(owner, bob, dave))
     expect(open(w.view(dave), before)).toBe('before dave')
     expect(open(w.view(bob), seal(w.view(dave), dave, 'dave here'))).toBe('dave here')
-    expect(w.view(owner).needs()).toEqual({ rekey: false, missing: [] })
+    expect(w.view(owner).needs()).toEqual({ rekey: false, missing: [], backfill: [] })
   })
 
   it('removing a member starts an epoch whose key the removed member never gets; it keeps what it had', async () => {
     const w = new World()
     await w.start([bob, carol, dave])
     const old = seal(w.view(bob), bob, 'epoch one')
-    await w.write(owner, w.view(owner).removeRecord(dave.publicKey))
+    await w.write(owner, w.view(owner).removeRecord(dave.publicKey, 0))
     for (const m of [owner, bob, carol, dave]) expect(w.view(m).epoch).toBe(2)
     expect(hexes(w.view(bob))).toEqual(ids(owner, bob, carol))
     const after = seal(w.view(carol), carol, 'after dave')
@@ -101,7 +103,7 @@ describe('membership: genesis, add, remove', () => {
     expect(open(w.view(dave), old)).toBe('epoch one')
     expect(w.view(bob).heldEpochs()).toEqual([1, 2])
     // added back later: it gets the key of the epoch then current, still not the one it missed
-    await w.write(owner, w.view(owner).removeRecord(carol.publicKey))
+    await w.write(owner, w.view(owner).removeRecord(carol.publicKey, 0))
     await w.write(owner, w.view(owner).addRecord(dave.public()))
     expect(w.view(dave).heldEpochs()).toEqual([1, 3])
   })
@@ -111,12 +113,12 @@ describe('membership: genesis, add, remove', () => {
     await w.start([bob], [admin])
     await w.write(admin, w.view(admin).addRecord(carol.public()))
     expect(hexes(w.view(bob))).toEqual(ids(owner, admin, bob, carol))
-    await w.write(admin, w.view(admin).removeRecord(bob.publicKey))
+    await w.write(admin, w.view(admin).removeRecord(bob.publicKey, 0))
     expect(w.view(carol).epoch).toBe(2)
     expect(w.view(bob).keys(2)).toEqual([])
-    expect(() => w.view(admin).removeRecord(owner.publicKey)).toThrow(expect.objectContaining({ code: 'ERR_NOT_REMOVABLE' }))
-    expect(() => w.view(owner).removeRecord(admin.publicKey)).toThrow(expect.objectContaining({ code: 'ERR_NOT_REMOVABLE' }))
-    expect(() => w.view(owner).removeRecord(outsider.publicKey)).toThrow(expect.objectContaining({ code: 'ERR_NOT_REMOVABLE' }))
+    expect(() => w.view(admin).removeRecord(owner.publicKey, 0)).toThrow(expect.objectContaining({ code: 'ERR_NOT_REMOVABLE' }))
+    expect(() => w.view(owner).removeRecord(admin.publicKey, 0)).toThrow(expect.objectContaining({ code: 'ERR_NOT_REMOVABLE' }))
+    expect(() => w.view(owner).removeRecord(outsider.publicKey, 0)).toThrow(expect.objectContaining({ code: 'ERR_NOT_REMOVABLE' }))
   })
 
   it('a member that is not an admin cannot write records, and records it writes anyway are dropped and counted', async () => {
@@ -124,8 +126,8 @@ describe('membership: genesis, add, remove', () => {
     await w.start([bob, carol])
     expect(() => w.view(bob).addRecord(outsider.public())).toThrow(expect.objectContaining({ code: 'ERR_NOT_ADMIN' }))
     // bob forges records by hand: a key for the outsider, a removal of carol, a fresh epoch for himself
-    const forgedGrant = encodeControlRecord({ type: 'add', epoch: 1, member: { publicKey: outsider.publicKey, name: outsider.name, nameSignature: outsider.nameSignature }, grants: [] })
-    const forgedRemove = encodeControlRecord({ type: 'remove', epoch: 2, member: carol.publicKey, grants: [] })
+    const forgedGrant = encodeControlRecord({ type: 'add', epoch: 1, key: new Uint8Array(8), member: { publicKey: outsider.publicKey, name: outsider.name, nameSignature: outsider.nameSignature }, grants: [] })
+    const forgedRemove = encodeControlRecord({ type: 'remove', epoch: 2, key: new Uint8Array(8), member: carol.publicKey, last: 0, grants: [] })
     const forgedGenesis = w.views.get(bob.id) as Membership
     await w.write(bob, forgedGrant)
     await w.write(bob, forgedRemove)
@@ -155,8 +157,8 @@ describe('membership: order, duplicates, bad records', () => {
     const w = new World([owner, admin, bob, carol, dave, erin])
     await w.start([bob, carol, dave], [admin])
     await w.write(admin, w.view(admin).addRecord(erin.public()))
-    await w.write(owner, w.view(owner).removeRecord(dave.publicKey))
-    await w.write(admin, w.view(admin).removeRecord(carol.publicKey))
+    await w.write(owner, w.view(owner).removeRecord(dave.publicKey, 0))
+    await w.write(admin, w.view(admin).removeRecord(carol.publicKey, 0))
     const expected = hexes(w.view(bob))
     for (let round = 0; round < 5; round++) {
       const late = new Membership(erin, owner.publicKey, scope)
@@ -182,7 +184,7 @@ describe('membership: order, duplicates, bad records', () => {
     const copied = decodeControlRecord(elsewhere.genesisRecord([bob.public()]))
     if (copied === undefined) throw new Error('genesis did not decode')
     const bobGrant = copied.grants.filter(g => bytesToHex(g.to) === bytesToHex(bob.publicKey))
-    await w.write(owner, encodeControlRecord({ type: 'grant', epoch: 1, grants: bobGrant }))
+    await w.write(owner, encodeControlRecord({ type: 'grant', epoch: 1, key: copied.key, grants: bobGrant }))
     expect(w.view(bob).stats.badGrants).toBe(1)
     expect(w.view(bob).keys(1).length).toBe(1)
   })
@@ -201,7 +203,7 @@ describe('membership: bounded work for records of non-admins', () => {
     const view = new Membership(bob, owner.publicKey, scope)
     const clock = new RecordClock()
     const outcomes = new Map<string, number>()
-    const grant = encodeControlRecord({ type: 'grant', epoch: 1, grants: [] })
+    const grant = encodeControlRecord({ type: 'grant', epoch: 1, key: new Uint8Array(8), grants: [] })
     for (let i = 0; i < 1100; i++) {
       const o = await view.apply(clock.next(carol.publicKey, grant))
       outcomes.set(o, (outcomes.get(o) ?? 0) + 1)
@@ -219,19 +221,23 @@ describe('membership: admins acting at once', () => {
     const w = new World([owner, admin, bob, carol, dave])
     await w.start([bob, carol, dave], [admin])
     // both write from the same state before seeing the other's record
-    const r1 = w.view(owner).removeRecord(carol.publicKey)
-    const r2 = w.view(admin).removeRecord(dave.publicKey)
+    const r1 = w.view(owner).removeRecord(carol.publicKey, 0)
+    const r2 = w.view(admin).removeRecord(dave.publicKey, 0)
     await w.write(owner, r1)
     await w.write(admin, r2)
     const v = w.view(bob)
     expect(hexes(v)).toEqual(ids(owner, admin, bob))
-    // the second removal's key was sealed to carol, removed by the first: a new epoch is due
+    // the second removal's key was sealed to carol, removed by the first: a new epoch is due,
+    // and nothing is sealed under a key a removed member holds until then
     expect(v.needs().rekey).toBe(true)
+    expect(v.rekeyPending).toBe(true)
+    expect(() => seal(v, bob, 'would leak to a removed member')).toThrow(expect.objectContaining({ code: 'ERR_REKEY_PENDING' }))
     const heal = w.view(owner).healRecord()
     if (heal === undefined) throw new Error('owner did not heal')
     await w.write(owner, heal)
     expect(v.epoch).toBe(3)
-    expect(v.needs()).toEqual({ rekey: false, missing: [] })
+    expect(v.rekeyPending).toBe(false)
+    expect(v.needs()).toEqual({ rekey: false, missing: [], backfill: [] })
     expect(w.view(carol).keys(3)).toEqual([])
     expect(w.view(dave).keys(3)).toEqual([])
     const e = seal(w.view(admin), admin, 'after both')
@@ -243,13 +249,13 @@ describe('membership: admins acting at once', () => {
   it('an add made concurrently with a removal is mended by a grant of the new epoch key', async () => {
     const w = new World([owner, admin, bob, carol, erin])
     await w.start([bob, carol], [admin])
-    const removal = w.view(owner).removeRecord(carol.publicKey)
+    const removal = w.view(owner).removeRecord(carol.publicKey, 0)
     const addition = w.view(admin).addRecord(erin.public())
     await w.write(owner, removal)
     await w.write(admin, addition)
     expect(hexes(w.view(bob))).toContain(erin.id)
     expect(w.view(erin).current()).toBeUndefined()
-    expect(w.view(bob).needs()).toEqual({ rekey: false, missing: [bytesToHex(erin.publicKey)] })
+    expect(w.view(bob).needs()).toEqual({ rekey: false, missing: [bytesToHex(erin.publicKey)], backfill: [] })
     const heal = w.view(admin).healRecord()
     if (heal === undefined) throw new Error('admin did not heal')
     await w.write(admin, heal)
@@ -267,7 +273,84 @@ describe('membership: admins acting at once', () => {
     const early = new Membership(owner, owner.publicKey, scope)
     expect(early.isAdmin).toBe(true)
     expect(() => early.addRecord(carol.public())).toThrow(expect.objectContaining({ code: 'ERR_MEMBERSHIP_NOT_READY' }))
-    expect(() => early.removeRecord(bob.publicKey)).toThrow(expect.objectContaining({ code: 'ERR_MEMBERSHIP_NOT_READY' }))
+    expect(() => early.removeRecord(bob.publicKey, 0)).toThrow(expect.objectContaining({ code: 'ERR_MEMBERSHIP_NOT_READY' }))
     expect(early.healRecord()).toBeUndefined()
+  })
+})
+
+describe('membership: who may write under a key', () => {
+  it('refuses entries of a removed member past the seq its removal names, under every key it held; re-added, it writes again', async () => {
+    const w = new World([owner, bob, dave])
+    await w.start([bob, dave])
+    const early = seal(w.view(dave), dave, 'dave 3', 3)
+    // dave writes on under the epoch-1 key after the owner removed him at seq 3
+    const late = seal(w.view(dave), dave, 'dave 4', 4)
+    await w.write(owner, w.view(owner).removeRecord(dave.publicKey, 3))
+    expect(open(w.view(bob), early)).toBe('dave 3')
+    expect(() => open(w.view(bob), late)).toThrow(expect.objectContaining({ code: 'ERR_REMOVED_AUTHOR' }))
+    // an author never granted the key waits (a grant may be on its way); it is not delivered
+    const k1 = w.view(bob).byId(bytesToHex(seal(w.view(bob), bob, 'x').payload.subarray(1, 9)))
+    if (k1 === undefined) throw new Error('bob holds no epoch-1 key')
+    expect(w.view(bob).admit(bytesToHex(outsider.publicKey), 1, k1)).toBe('wait')
+    await w.write(owner, w.view(owner).addRecord(dave.public()))
+    const back = seal(w.view(dave), dave, 'dave back', 5)
+    expect(back.keyEpoch).toBe(2)
+    expect(open(w.view(bob), back)).toBe('dave back')
+    expect(() => open(w.view(bob), late)).toThrow(expect.objectContaining({ code: 'ERR_REMOVED_AUTHOR' }))
+  })
+
+  it('a key granted by a concurrent admin to someone already removed counts for none of its later writes', async () => {
+    const w = new World([owner, admin, bob, carol, dave])
+    await w.start([bob, carol, dave], [admin])
+    await w.write(owner, w.view(owner).removeRecord(carol.publicKey, 0))
+    // the admin had not seen the removal: its new epoch key goes to carol too
+    const stale = new World([admin, carol])
+    await stale.write(owner, w.log[0]?.payload as Uint8Array)
+    const r2 = stale.view(admin).removeRecord(dave.publicKey, 0)
+    await w.write(admin, r2)
+    for (const v of [stale.view(carol)]) await v.apply(w.log[w.log.length - 1] as ControlInput)
+    const fromCarol = seal(stale.view(carol), carol, 'carol under the admin key')
+    expect(() => open(w.view(bob), fromCarol)).toThrow(expect.objectContaining({ code: 'ERR_REMOVED_AUTHOR' }))
+  })
+})
+
+describe('membership: key schedule', () => {
+  it('without shareHistory an added member gets a new epoch and cannot read the backlog of the one it joined', async () => {
+    const w = new World([owner, bob, dave])
+    await w.start([bob])
+    const backlog = seal(w.view(bob), bob, 'before dave')
+    await w.write(owner, w.view(owner).addRecord(dave.public(), false))
+    expect(w.view(dave).epoch).toBe(2)
+    expect(w.view(dave).heldEpochs()).toEqual([2])
+    // not waited for either: dave will never get that key, so it does not hold back bob's later entries
+    expect(open(w.view(dave), backlog)).toBe('<skipped>')
+    expect(open(w.view(dave), seal(w.view(bob), bob, 'after dave'))).toBe('after dave')
+    // a scheduled re-key: a new epoch for the same members
+    await w.write(owner, w.view(owner).rekeyRecord())
+    expect(w.view(bob).epoch).toBe(3)
+    expect(open(w.view(dave), seal(w.view(bob), bob, 'epoch 3'))).toBe('epoch 3')
+  })
+})
+
+describe('membership: freshness', () => {
+  it('reports an entry naming a record this node lacks (a withheld removal), and a member writing from an older view', async () => {
+    const w = new World([owner, bob, carol, dave])
+    await w.start([bob, carol, dave])
+    const reports: unknown[] = []
+    // carol never gets the removal of dave: it is withheld from her
+    const carolView = new Membership(carol, owner.publicKey, scope)
+    carolView.onStale = (r) => { reports.push(r) }
+    await carolView.apply(w.log[0] as ControlInput)
+    const fromOldView = seal(w.view(dave), dave, 'dave, not yet removed in his view', 1)
+    await w.write(owner, w.view(owner).removeRecord(dave.publicKey, 1))
+    const afterRemoval = seal(w.view(bob), bob, 'bob after the removal')
+    expect(() => open(carolView, afterRemoval)).toThrow(expect.objectContaining({ code: 'ERR_KEY_UNAVAILABLE' }))
+    const removal = (w.log[1] as ControlInput).id.slice(0, 16)
+    expect(reports).toEqual([{ behind: 'self', author: bytesToHex(bob.publicKey), record: removal }])
+    // bob has the removal: dave's entry from before it names an older record, under an older epoch
+    const bobReports: unknown[] = []
+    w.view(bob).onStale = (r) => { bobReports.push(r) }
+    expect(open(w.view(bob), fromOldView)).toBe('dave, not yet removed in his view')
+    expect(bobReports).toEqual([{ behind: 'author', author: bytesToHex(dave.publicKey), record: (w.log[0] as ControlInput).id.slice(0, 16) }])
   })
 })

@@ -1,4 +1,8 @@
 import { waitFor } from '@pipes/testkit'
+import { decodeEntry } from '../../src/index.js'
+import { dec } from '../helpers.js'
+import type { DecodedEntry, EncryptedPipeline, Packet } from '../../src/index.js'
+import { connect, startNode } from '../helpers.js'
 import type { TestNode } from '../helpers.js'
 import type { Datastore } from 'interface-datastore'
 
@@ -23,4 +27,52 @@ export function countIn (chunks: Uint8Array[], marker: string): number {
 /** Waits until `node` stores at least `count` entries in total (own and received). */
 export async function waitStored (node: TestNode, count: number, message: string, timeout = 20_000): Promise<void> {
   await waitFor(() => node.node.stats().stored >= count, { timeout, message })
+}
+
+/** Every entry of `pipeline` in a node's datastore, decoded, with its wire (a stored record is a flag byte, the 32-byte id, then the wire). */
+export async function storedEntries (datastore: Datastore, pipeline: string): Promise<Array<DecodedEntry & { wire: Uint8Array }>> {
+  const out: Array<DecodedEntry & { wire: Uint8Array }> = []
+  for await (const { value } of datastore.query({})) {
+    if (value.length <= 33) continue
+    const wire = value.subarray(33)
+    const e = decodeEntry(wire)
+    if (e?.pipeline === pipeline) out.push({ ...e, wire })
+  }
+  return out
+}
+
+/** Collects the text of every packet a pipeline delivers. */
+export function collect (p: EncryptedPipeline): string[] {
+  const got: string[] = []
+  p.addPacketListener((packet: Packet) => { got.push(dec(packet.data)) })
+  return got
+}
+
+/** Waits until `p` is in `epoch` and holds its key. */
+export async function hasEpoch (p: EncryptedPipeline, epoch: number, who: string): Promise<void> {
+  await waitFor(() => p.epoch === epoch && p.hasKey, { timeout: 20_000, message: `${who} holds the key of epoch ${epoch}` })
+}
+
+/** Starts one node per name on `network`, connects every pair, and adds them to `running` (stopped by the caller). */
+export async function startMesh (network: string, names: string[], running: TestNode[]): Promise<TestNode[]> {
+  const nodes: TestNode[] = []
+  for (const name of names) {
+    const n = await startNode({ network, name })
+    nodes.push(n)
+    running.push(n)
+  }
+  for (let i = 0; i < nodes.length; i++) for (let j = i + 1; j < nodes.length; j++) await connect(nodes[i] as TestNode, nodes[j] as TestNode)
+  return nodes
+}
+
+/** A room `name` owned by alice with bob and dave as members, each node connected to the others, both holding the epoch-1 key. */
+export async function aliceBobDave (network: string, name: string, running: TestNode[]) {
+  const [a, b, d] = await startMesh(network, ['alice', 'bob', 'dave'], running) as [TestNode, TestNode, TestNode]
+  const pa = a.node.createPipeline({ name, persistent: true, encrypted: { members: [b.identity.public(), d.identity.public()] } })
+  const pb = b.node.createPipeline({ name, persistent: true, encrypted: { owner: a.identity.id } })
+  const pd = d.node.createPipeline({ name, persistent: true, encrypted: { owner: a.identity.id } })
+  const got = { a: collect(pa), b: collect(pb), d: collect(pd) }
+  await hasEpoch(pb, 1, 'bob')
+  await hasEpoch(pd, 1, 'dave')
+  return { a, b, d, pa, pb, pd, got }
 }
