@@ -6,7 +6,7 @@ import { InvalidPipelineArgumentError, KeyUnavailableError, MembershipError, Mem
 import { Membership } from './membership.js'
 import { pipelineKeyFromPassphrase, pipelineKeyFromSharedKey } from './pipeline-key.js'
 import { publicKeyOf } from './secure-options.js'
-import { unref } from '../sync-session.js'
+import { unref } from '../timers.js'
 import type { NodeContext } from '../context.js'
 import type { UnsignedEntry } from '../entry-codec.js'
 import type { EncodedPayload, KindCodec, KindLog, LogRecord } from '../payload-codec.js'
