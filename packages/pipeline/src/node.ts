@@ -229,9 +229,9 @@ class Node extends TypedEventTarget<PipesNodeEvents> implements PipesNode, SyncH
   }
 
   /** A point-to-point pipeline over the mailbox (which it puts through the mailbox's kind, within our quota). */
-  #pointToPoint (name: string, maxPacketBytes: number, peerKey: Uint8Array): P2pPipeline {
+  #pointToPoint (name: string, maxPacketBytes: number, peerKey: Uint8Array, directPush: boolean): P2pPipeline {
     const mailbox = this.#mailboxPipeline()
-    return new P2pPipeline(this.ctx, name, maxPacketBytes, peerRefOf(peerKey), mailbox.pipeline, mailbox.kind)
+    return new P2pPipeline(this.ctx, name, maxPacketBytes, peerRefOf(peerKey), mailbox.pipeline, mailbox.kind, directPush)
   }
 
   get started (): boolean { return this.#started }
@@ -273,6 +273,9 @@ class Node extends TypedEventTarget<PipesNodeEvents> implements PipesNode, SyncH
     const encrypted: SecureConfig | undefined = options.encrypted === undefined ? undefined : parseEncryptedOptions(options.encrypted)
     const peerKey = options.peer === undefined ? undefined : publicKeyOf(options.peer, 'createPipeline: peer')
     if (peerKey !== undefined && peerIdFromKey(peerKey) === this.identity.id) throw new InvalidSecureOptionError('createPipeline: peer is this node\'s own identity; a point-to-point pipeline needs another identity')
+    if (options.directPush !== undefined && (typeof options.directPush !== 'boolean' || peerKey === undefined)) {
+      throw new InvalidPipelineArgumentError('createPipeline: directPush is true or false, and only for a point-to-point pipeline (with peer)')
+    }
     const persistent = options.persistent === true || secure
     const maxPacketBytes = options.maxPacketBytes ?? DEFAULT_MAX_PACKET_BYTES
     if (!Number.isSafeInteger(maxPacketBytes) || maxPacketBytes < 1 || maxPacketBytes > MAX_PACKET_BYTES_LIMIT) {
@@ -291,7 +294,7 @@ class Node extends TypedEventTarget<PipesNodeEvents> implements PipesNode, SyncH
       throw new PipelineExistsError(name, `${existing.kind} (maxPacketBytes ${existing.maxPacketBytes})`, `${kind} (maxPacketBytes ${maxPacketBytes})`)
     }
     const pipeline = peerKey !== undefined
-      ? this.#pointToPoint(name, maxPacketBytes, peerKey)
+      ? this.#pointToPoint(name, maxPacketBytes, peerKey, options.directPush === true)
       : encrypted !== undefined
         ? new EncryptedPipelineImpl(this.ctx, name, maxPacketBytes, encrypted)
         : persistent

@@ -1,6 +1,7 @@
 import { pb, toHex } from './bytes.js'
 import { decodeWire } from './entry-codec.js'
 import { SyncFrame } from './sync.pb.js'
+import { helloMatch, helloOffer } from './sync/hello.js'
 import type { NodeContext } from './context.js'
 import type { BatchLimits, PersistentPipeline } from './persistent-pipeline.js'
 import type { AuthorHead } from './sync.pb.js'
@@ -37,9 +38,10 @@ export const DEFAULT_SYNC_LIMITS: SyncLimits = {
 
 /**
  * Version of the sync protocol, `/pipes/<net>/sync/<version>`. Nodes on another major version fail to negotiate it: no sync between them.
- * 3.0.0 added CHECKPOINT frames and a head's `checkpoint` (mailbox expiry).
+ * 3.0.0 added CHECKPOINT frames and a head's `checkpoint` (mailbox expiry);
+ * 4.0.0 made the initiator's HELLO salted name hashes (sync/hello.ts).
  */
-export const SYNC_PROTOCOL_VERSION = '3.0.0'
+export const SYNC_PROTOCOL_VERSION = '4.0.0'
 
 /** Lets a timer not keep the process alive (Node); a no-op where timers are plain ids. */
 export function unref (timer: unknown): void {
@@ -190,7 +192,7 @@ interface Incoming {
 export async function runSyncSession (host: SyncHost, stream: FrameStream, initiator: boolean): Promise<boolean> {
   const { ctx, limits } = host
   const peer = stream.remotePeer
-  const decodeOptions = { limits: { pipelines: limits.maxPipelines, heads: limits.vectorPage, entries: limits.batch.maxEntries } }
+  const decodeOptions = { limits: { pipelines: limits.maxPipelines, offers: limits.maxPipelines, heads: limits.vectorPage, entries: limits.batch.maxEntries } }
   const iterator = stream[Symbol.asyncIterator]()
 
   const readFrame = async (): Promise<SyncFrame> => {
@@ -272,20 +274,14 @@ export async function runSyncSession (host: SyncHost, stream: FrameStream, initi
 
   try {
     const mine = host.syncablePipelines()
-    let shared: string[]
-    if (initiator) {
-      await send({ kind: SyncFrame.Kind.HELLO, pipelines: [...mine.keys()] })
-      const theirs = await readFrame()
-      if (theirs.kind !== SyncFrame.Kind.HELLO) throw protocolError('expected HELLO')
-      if (new Set(theirs.pipelines).size !== theirs.pipelines.length) throw protocolError('a pipeline twice in HELLO')
-      shared = theirs.pipelines.filter(name => mine.has(name))
-    } else {
-      const theirs = await readFrame()
-      if (theirs.kind !== SyncFrame.Kind.HELLO) throw protocolError('expected HELLO')
-      if (new Set(theirs.pipelines).size !== theirs.pipelines.length) throw protocolError('a pipeline twice in HELLO')
-      shared = theirs.pipelines.filter(name => mine.has(name))
-      await send({ kind: SyncFrame.Kind.HELLO, pipelines: shared })
-    }
+    // the initiator names no pipeline: the responder learns only those it keeps too
+    if (initiator) await send({ kind: SyncFrame.Kind.HELLO, ...helloOffer(mine.keys()) })
+    const theirs = await readFrame()
+    if (theirs.kind !== SyncFrame.Kind.HELLO) throw protocolError('expected HELLO')
+    const matched = helloMatch(theirs, mine)
+    if (matched === undefined) throw protocolError('a pipeline twice in HELLO')
+    const shared = matched
+    if (!initiator) await send({ kind: SyncFrame.Kind.HELLO, pipelines: shared })
     const incoming = new Map<string, Incoming>()
     for (const name of shared) {
       let resolve: () => void = () => {}

@@ -60,13 +60,14 @@ export class P2pPipeline extends BasePipeline {
   readonly #onMailbox = async (packet: Packet): Promise<void> => { await this.#take(packet) }
   readonly #onReceipt = (evt: Event): void => { this.#outbox.receipt((evt as CustomEvent<ReceiptDetail>).detail) }
 
-  constructor (ctx: NodeContext, name: string, maxPacketBytes: number, peer: PeerRef, mailbox: PersistentPipeline, mailboxKind: MailboxKind) {
+  /** `directPush`: the outbox looks the peer up and dials it when it is not connected (see {@link Outbox}). */
+  constructor (ctx: NodeContext, name: string, maxPacketBytes: number, peer: PeerRef, mailbox: PersistentPipeline, mailboxKind: MailboxKind, directPush = false) {
     super(ctx, name, maxPacketBytes)
     this.peer = peer
     this.#mailbox = mailbox
     this.#mailboxKind = mailboxKind
     this.#codec = new PairCodec(ctx.identity, peer as Identity, ctx.networkId, name, mailboxCodec.flags)
-    this.#outbox = new Outbox(ctx, peer.id)
+    this.#outbox = new Outbox(ctx, peer.id, directPush)
     this.#marksPrefix = `/pipes/p2p/${bytesToHex(new TextEncoder().encode(name))}/${bytesToHex(peer.publicKey)}/`
     mailbox.addEventListener('receipt', this.#onReceipt)
     this.#ready = this.#open()
@@ -82,7 +83,7 @@ export class P2pPipeline extends BasePipeline {
     let last = 0
     const self = bytesToHex(this.ctx.self.publicKey)
     for await (const p of this.#mailbox.history()) {
-      if (bytesToHex(p.sender.publicKey) === self && this.#codec.matches(p.data)) last = p.seq
+      if (bytesToHex(p.sender.publicKey) === self && this.#codec.matches(p.data, p.sender.publicKey, p.seq)) last = p.seq
     }
     if (last > 0) this.#outbox.push(last)
   }
@@ -169,7 +170,7 @@ export class P2pPipeline extends BasePipeline {
     const author = envelope.sender.publicKey
     const authorHex = bytesToHex(author)
     if (authorHex !== bytesToHex(this.ctx.self.publicKey) && authorHex !== bytesToHex(this.peer.publicKey)) return undefined
-    if (!this.#codec.matches(envelope.data)) return undefined
+    if (!this.#codec.matches(envelope.data, author, envelope.seq)) return undefined
     const entry = { author, seq: envelope.seq, keyEpoch: 0, flags: MAILBOX_FLAGS, payload: envelope.data } as unknown as UnsignedEntry
     try {
       const data = this.#codec.decode(entry)

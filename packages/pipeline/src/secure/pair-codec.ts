@@ -6,7 +6,8 @@ import type { Identity, LocalIdentity } from '@pipes/identity'
 
 const PAIR_INFO = 'pipes/p2p/pair-key/v1'
 const SUBKEY_INFO = 'pipes/p2p/pipeline-key/v1'
-const TAG_INFO = 'pipes/p2p/tag/v1'
+const TAG_KEY_INFO = 'pipes/p2p/tag-key/v2'
+const TAG_INFO = 'pipes/p2p/tag/v2'
 const ENVELOPE_AAD = 'pipes/p2p/envelope/v1'
 
 /** Bytes of the routing tag in front of every envelope. */
@@ -31,10 +32,12 @@ export function pairKey (self: LocalIdentity, peer: Identity, network: string): 
  *
  * - the key is derived from the pair key and the pipeline name, so only the
  *   two ends can open it;
- * - the routing tag is derived from the same secret: a relay sees an opaque
- *   16-byte value (the same for every envelope of the pipeline, so it can
- *   link them to one another, but not to the recipient), while the two ends
- *   find their envelopes by it without trying to decrypt anything else;
+ * - the routing tag is derived from the same secret, the direction (author
+ *   and recipient) and the envelope's seq: every envelope carries another
+ *   tag, so a storing peer can neither tell which of an author's envelopes
+ *   go to one recipient nor link the two directions of a conversation,
+ *   while the recipient computes the one tag an envelope of its peer at
+ *   that seq must carry (one HKDF) without trying to decrypt anything else;
  * - the associated data binds network, pipeline name, author, recipient and
  *   seq, so an envelope cannot be replayed under another entry; the sender
  *   is authenticated twice: by the entry's signature and by the pair key
@@ -44,9 +47,10 @@ export class PairCodec {
   /** The kind flag bits this codec adds (given by the pipeline: FLAG_POINT_TO_POINT | FLAG_ENCRYPTED). */
   readonly flags: number
   readonly overheadBytes = PAIR_TAG_BYTES + AEAD_OVERHEAD_BYTES
-  /** The routing tag of this pipeline's envelopes, both directions. */
-  readonly tag: Uint8Array
   readonly #key: Uint8Array
+  /** Tag keys of our envelopes (to the peer) and of the peer's (to us). */
+  readonly #sendTags: Uint8Array
+  readonly #receiveTags: Uint8Array
   readonly #self: Uint8Array
   readonly #peer: Uint8Array
   readonly #network: string
@@ -57,24 +61,34 @@ export class PairCodec {
     this.flags = flags
     const shared = pairKey(self, peer, network)
     this.#key = hkdf(shared, { info: contextBytes(SUBKEY_INFO, network, name) })
-    this.tag = hkdf(shared, { info: contextBytes(TAG_INFO, network, name), length: PAIR_TAG_BYTES })
+    this.#sendTags = hkdf(shared, { info: contextBytes(TAG_KEY_INFO, network, name, self.publicKey, peer.publicKey) })
+    this.#receiveTags = hkdf(shared, { info: contextBytes(TAG_KEY_INFO, network, name, peer.publicKey, self.publicKey) })
     this.#self = self.publicKey
     this.#peer = peer.publicKey
     this.#network = network
     this.#name = name
   }
 
-  /** Whether an entry's payload carries this pipeline's tag (cheap; says nothing of authenticity). */
-  matches (payload: Uint8Array): boolean {
+  /** The routing tag of the envelope at `seq` of `author` (one of the two ends), or undefined for a third author. */
+  tagOf (author: Uint8Array, seq: number): Uint8Array | undefined {
+    const tags = compareBytes(author, this.#self) === 0 ? this.#sendTags : compareBytes(author, this.#peer) === 0 ? this.#receiveTags : undefined
+    return tags === undefined ? undefined : hkdf(tags, { info: contextBytes(TAG_INFO, seq), length: PAIR_TAG_BYTES })
+  }
+
+  /** Whether the envelope at `seq` of `author` carries this pipeline's tag (cheap; says nothing of authenticity). */
+  matches (payload: Uint8Array, author: Uint8Array, seq: number): boolean {
     if (payload.length < PAIR_TAG_BYTES + AEAD_OVERHEAD_BYTES) return false
-    for (let i = 0; i < PAIR_TAG_BYTES; i++) if (payload[i] !== this.tag[i]) return false
+    const tag = this.tagOf(author, seq)
+    if (tag === undefined) return false
+    for (let i = 0; i < PAIR_TAG_BYTES; i++) if (payload[i] !== tag[i]) return false
     return true
   }
 
   /** Seals `data` from this node to the peer, for the entry described by `meta`. */
   encode (data: Uint8Array, meta: PayloadMeta): { payload: Uint8Array, keyEpoch: number } {
+    const tag = this.tagOf(meta.author, meta.seq) as Uint8Array
     const aad = this.#aad(meta.author, this.#recipientOf(meta.author), meta.seq)
-    return { payload: concatBytes(this.tag, aeadSeal(this.#key, data, aad)), keyEpoch: 0 }
+    return { payload: concatBytes(tag, aeadSeal(this.#key, data, aad)), keyEpoch: 0 }
   }
 
   /**
@@ -84,7 +98,7 @@ export class PairCodec {
   decode (entry: SealedEntry): Uint8Array {
     const recipient = this.#recipientOf(entry.author)
     if (recipient === undefined) throw new PayloadAuthenticationError('entry is by neither end of this point-to-point pipeline')
-    if (!this.matches(entry.payload)) throw new PayloadAuthenticationError('entry does not carry this point-to-point pipeline\'s tag')
+    if (!this.matches(entry.payload, entry.author, entry.seq)) throw new PayloadAuthenticationError('entry does not carry this point-to-point pipeline\'s tag for its author and seq')
     try {
       return aeadOpen(this.#key, entry.payload.subarray(PAIR_TAG_BYTES), this.#aad(entry.author, recipient, entry.seq))
     } catch (err) {

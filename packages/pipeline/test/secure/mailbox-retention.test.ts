@@ -250,7 +250,7 @@ describe('mailbox retention: quotas, expiry, checkpoints', () => {
       SyncFrame.encode({ kind: SyncFrame.Kind.DONE }),
       SyncFrame.encode({ kind: SyncFrame.Kind.ACK, pipeline: MAILBOX_PIPELINE, heads: [], last: true })
     ]
-    const result = await hostile.sendFrames(v.transport.peerId, `/pipes/${net}/sync/3.0.0`, session as Array<Uint8Array<ArrayBuffer>>, { readForMs: 5000 })
+    const result = await hostile.sendFrames(v.transport.peerId, `/pipes/${net}/sync/4.0.0`, session as Array<Uint8Array<ArrayBuffer>>, { readForMs: 5000 })
     expect(result.reset).toBe(false)
     await waitFor(() => v.node.stats().mailbox.checkpointsDropped === 4, { timeout: 10_000, message: 'four bad checkpoints dropped' })
     const after = v.node.stats()

@@ -35,7 +35,7 @@ describe('point-to-point pipeline', () => {
     // everything c receives on the mailbox topic
     const seenByC: Uint8Array[] = []
     c.transport.subscribe(topicFor(net, MAILBOX_PIPELINE), (msg) => { seenByC.push(msg.data) })
-    const pa = a.node.createPipeline({ name: DM, peer: b.identity.public() })
+    const pa = a.node.createPipeline({ name: DM, peer: b.identity.public(), directPush: true })
     const pb = b.node.createPipeline({ name: DM, peer: a.identity.public() })
     expect(pa.kind).toBe('p2p')
     const checker = new DeliveryChecker()

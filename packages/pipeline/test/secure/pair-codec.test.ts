@@ -38,15 +38,28 @@ describe('point-to-point envelope codec', () => {
     expect(atAlice.flags & FLAG_POINT_TO_POINT).toBe(FLAG_POINT_TO_POINT)
   })
 
-  it('carries a tag both ends share and no plaintext', () => {
-    const e = envelope(atAlice, alice, 'MARKER-private')
-    expect(bytesToHex(atAlice.tag)).toBe(bytesToHex(atBob.tag))
-    expect(atBob.matches(e.payload)).toBe(true)
+  it('carries no plaintext, and a tag the recipient computes from the author and seq', () => {
+    const e = envelope(atAlice, alice, 'MARKER-private', 7)
+    expect(atBob.matches(e.payload, alice.publicKey, 7)).toBe(true)
+    expect(e.payload.subarray(0, PAIR_TAG_BYTES)).toEqual(atBob.tagOf(alice.publicKey, 7))
     expect(e.payload.length).toBe(utf8Encode('MARKER-private').length + atAlice.overheadBytes)
     expect(Buffer.from(e.payload).includes('MARKER')).toBe(false)
-    expect(new PairCodec(alice, bob.public(), NET, 'other').matches(e.payload)).toBe(false)
-    expect(new PairCodec(alice, carol.public(), NET, 'dm').matches(e.payload)).toBe(false)
-    expect(e.payload.subarray(0, PAIR_TAG_BYTES)).toEqual(atAlice.tag)
+    expect(atBob.matches(e.payload, alice.publicKey, 8)).toBe(false)
+    expect(atBob.matches(e.payload, carol.publicKey, 7)).toBe(false)
+    expect(new PairCodec(bob, alice.public(), NET, 'other').matches(e.payload, alice.publicKey, 7)).toBe(false)
+    expect(new PairCodec(carol, alice.public(), NET, 'dm').matches(e.payload, alice.publicKey, 7)).toBe(false)
+  })
+
+  // Regression: one tag for both directions and every envelope let every mailbox holder link a conversation.
+  it('every envelope carries another tag: no two seqs, directions or pipelines share one', () => {
+    const tags = new Set<string>()
+    for (let seq = 1; seq <= 50; seq++) {
+      tags.add(bytesToHex(envelope(atAlice, alice, 'a', seq).payload.subarray(0, PAIR_TAG_BYTES)))
+      tags.add(bytesToHex(envelope(atBob, bob, 'b', seq).payload.subarray(0, PAIR_TAG_BYTES)))
+      const other = new PairCodec(alice, bob.public(), NET, 'dm2')
+      tags.add(bytesToHex(envelope(other, alice, 'c', seq).payload.subarray(0, PAIR_TAG_BYTES)))
+    }
+    expect(tags.size).toBe(150)
   })
 
   it('cannot be opened by a third identity, whatever pair it tries', () => {
