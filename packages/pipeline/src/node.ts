@@ -11,6 +11,7 @@ import { LivePipeline } from './live-pipeline.js'
 import { PersistentPipeline } from './persistent-pipeline.js'
 import { EncryptedPipelineImpl } from './secure/encrypted-pipeline.js'
 import { MAILBOX_PIPELINE, P2pPipeline, peerRefOf } from './secure/p2p-pipeline.js'
+import { Prekeys } from './secure/prekeys.js'
 import { MailboxKind } from './secure/mailbox/mailbox-kind.js'
 import { mailboxConfig } from './secure/mailbox/retention.js'
 import type { MailboxConfig, MailboxOptions } from './secure/mailbox/retention.js'
@@ -160,6 +161,7 @@ class Node extends TypedEventTarget<PipesNodeEvents> implements PipesNode, SyncH
   /** The mailbox's kind (quotas, expiry, checkpoints), with `#mailbox`. */
   #mailboxKind: MailboxKind | undefined
   readonly #mailboxConfig: MailboxConfig
+  #prekeys: Prekeys | undefined
   #started = false
   #stopped = false
 
@@ -231,7 +233,9 @@ class Node extends TypedEventTarget<PipesNodeEvents> implements PipesNode, SyncH
   /** A point-to-point pipeline over the mailbox (which it puts through the mailbox's kind, within our quota). */
   #pointToPoint (name: string, maxPacketBytes: number, peerKey: Uint8Array, directPush: boolean): P2pPipeline {
     const mailbox = this.#mailboxPipeline()
-    return new P2pPipeline(this.ctx, name, maxPacketBytes, peerRefOf(peerKey), mailbox.pipeline, mailbox.kind, directPush)
+    // our prekey is published with our first point-to-point pipeline
+    this.#prekeys ??= new Prekeys(this.ctx, mailbox.pipeline, mailbox.kind, this.#mailboxConfig)
+    return new P2pPipeline(this.ctx, name, maxPacketBytes, peerRefOf(peerKey), mailbox.pipeline, mailbox.kind, directPush, this.#prekeys)
   }
 
   get started (): boolean { return this.#started }
@@ -249,6 +253,8 @@ class Node extends TypedEventTarget<PipesNodeEvents> implements PipesNode, SyncH
     this.#stopped = true
     await this.#scheduler.stop()
     await Promise.allSettled([...this.#pipelines.values()].map(async p => { await p.close() }))
+    await this.#prekeys?.ready().catch(() => {})
+    this.#prekeys?.close()
     await this.#mailbox?.close()
     await this.ctx.publisher.idle()
     await this.#committer.flush()

@@ -9,6 +9,7 @@ import type { KvOp } from '../kv.js'
 import type { EncodedPayload, PayloadCodec } from '../payload-codec.js'
 import type { PersistentPipeline } from '../persistent-pipeline.js'
 import type { MailboxKind } from './mailbox/mailbox-kind.js'
+import type { Prekeys } from './prekeys.js'
 import type { AddPacketListenerOptions, Packet, PacketListener, ReceiptDetail } from '../types.js'
 import type { Identity } from '@pipes/identity'
 
@@ -57,6 +58,7 @@ export class P2pPipeline extends BasePipeline {
   readonly #mailbox: PersistentPipeline
   /** The mailbox's kind: our envelopes are put through it, within our quota. */
   readonly #mailboxKind: MailboxKind
+  readonly #prekeys: Prekeys | undefined
   #codec: PairCodec | undefined
   readonly #outbox: Outbox
   readonly #marksPrefix: string
@@ -72,8 +74,9 @@ export class P2pPipeline extends BasePipeline {
   readonly #onReceipt = (evt: Event): void => { this.#outbox.receipt((evt as CustomEvent<ReceiptDetail>).detail) }
 
   /** `directPush`: the outbox looks the peer up and dials it when it is not connected (see {@link Outbox}). */
-  constructor (ctx: NodeContext, name: string, maxPacketBytes: number, peer: PeerRef, mailbox: PersistentPipeline, mailboxKind: MailboxKind, directPush = false) {
+  constructor (ctx: NodeContext, name: string, maxPacketBytes: number, peer: PeerRef, mailbox: PersistentPipeline, mailboxKind: MailboxKind, directPush = false, prekeys?: Prekeys) {
     super(ctx, name, maxPacketBytes)
+    this.#prekeys = prekeys
     this.peer = peer
     this.#mailbox = mailbox
     this.#mailboxKind = mailboxKind
@@ -90,8 +93,9 @@ export class P2pPipeline extends BasePipeline {
     for await (const { key, value } of this.ctx.kv.scan(this.#marksPrefix)) {
       if (value.length === 8) this.#marks.set(key.slice(this.#marksPrefix.length), Number(new DataView(value.buffer, value.byteOffset, 8).getBigUint64(0)))
     }
+    await this.#prekeys?.ready()
     const [saved] = await this.ctx.kv.getMany([this.#keptPrefix + 'state'])
-    const codec = new PairCodec(this.ctx.identity, this.peer as Identity, this.ctx.networkId, this.name, mailboxCodec.flags, saved)
+    const codec = new PairCodec(this.ctx.identity, this.peer as Identity, this.ctx.networkId, this.name, mailboxCodec.flags, saved, this.#prekeys)
     this.#codec = codec
     // envelopes of ours put before a restart: make sure the peer gets them
     let last = 0

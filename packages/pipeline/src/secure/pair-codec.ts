@@ -1,4 +1,4 @@
-import { AEAD_OVERHEAD_BYTES, DecryptionFailedError, aeadOpen, aeadSeal, concatBytes, edPublicToX25519, edSecretToX25519, hkdf } from '@pipes/identity'
+import { AEAD_OVERHEAD_BYTES, DecryptionFailedError, aeadOpen, aeadSeal, concatBytes, edPublicToX25519, edSecretToX25519, equalBytes, hkdf } from '@pipes/identity'
 import { contextBytes } from './context-bytes.js'
 import { PairRatchet } from './pair-ratchet.js'
 import { PayloadAuthenticationError } from '../errors.js'
@@ -12,6 +12,12 @@ const TAG_KEY_INFO = 'pipes/p2p/tag-key/v2'
 const TAG_INFO = 'pipes/p2p/tag/v2'
 const HEADER_AAD = 'pipes/p2p/header/v3'
 const ENVELOPE_AAD = 'pipes/p2p/envelope/v3'
+
+/** Where a codec finds prekeys (the node's {@link Prekeys}). */
+export interface PrekeySource {
+  prekeyOf: (identity: Uint8Array) => Uint8Array | undefined
+  secretOf: (prekey: Uint8Array) => Uint8Array | undefined
+}
 
 /** Bytes of the routing tag in front of every envelope. */
 export const PAIR_TAG_BYTES = 16
@@ -74,9 +80,10 @@ export class PairCodec {
 
   /**
    * `name`: the point-to-point pipeline's name (both ends use the same one); `flags`: the kind bits it adds;
-   * `saved`: the ratchet state stored by the pipeline ({@link PairRatchet.save}), if any.
+   * `saved`: the ratchet state stored by the pipeline ({@link PairRatchet.save}), if any; `prekeys`: the
+   * peer's newest prekey and our prekey secrets (without: first flights are agreed with identity keys).
    */
-  constructor (self: LocalIdentity, peer: Identity, network: string, name: string, flags = 0, saved?: Uint8Array) {
+  constructor (self: LocalIdentity, peer: Identity, network: string, name: string, flags = 0, saved?: Uint8Array, prekeys?: PrekeySource) {
     this.flags = flags
     const shared = pairKey(self, peer, network)
     const direction = (info: string, from: Uint8Array, to: Uint8Array): Uint8Array => hkdf(shared, { info: contextBytes(info, network, name, from, to) })
@@ -85,14 +92,15 @@ export class PairCodec {
     this.#sendHeaders = direction(HEADER_KEY_INFO, self.publicKey, peer.publicKey)
     this.#receiveHeaders = direction(HEADER_KEY_INFO, peer.publicKey, self.publicKey)
     const identitySecret = edSecretToX25519(self.secretKey)
+    const identityPublic = edPublicToX25519(self.publicKey)
+    const peerIdentity = edPublicToX25519(peer.publicKey)
     this.ratchet = new PairRatchet({
       network,
       name,
       self: self.publicKey,
       peer: peer.publicKey,
-      identitySecret,
-      identityPublic: edPublicToX25519(self.publicKey),
-      peerIdentity: edPublicToX25519(peer.publicKey),
+      firstTarget: () => prekeys?.prekeyOf(peer.publicKey) ?? peerIdentity,
+      firstSecret: (key) => equalBytes(key, identityPublic) ? identitySecret : prekeys?.secretOf(key),
       pairKey: shared
     }, saved)
     this.#self = self.publicKey

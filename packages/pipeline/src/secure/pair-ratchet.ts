@@ -41,10 +41,10 @@ export interface RatchetScope {
   /** Our ed25519 key and the peer's (the direction of a chain is bound in). */
   self: Uint8Array
   peer: Uint8Array
-  /** Our identity's X25519 key pair and the peer's X25519 public key. */
-  identitySecret: Uint8Array
-  identityPublic: Uint8Array
-  peerIdentity: Uint8Array
+  /** The key a first flight is agreed with: the peer's newest prekey, else its identity's X25519 key. */
+  firstTarget: () => Uint8Array
+  /** Our secret of a key a peer's first flight may name (our identity's X25519 key, a prekey we still keep). */
+  firstSecret: (key: Uint8Array) => Uint8Array | undefined
   /** The static pair key: the salt of every chain, so a chain needs both the ephemeral and the identity secrets. */
   pairKey: Uint8Array
 }
@@ -53,8 +53,8 @@ export interface RatchetScope {
  * The key ratchet of one point-to-point pipeline (Double-Ratchet-like, a
  * chain per direction and turn): a sender's chain is seeded by X25519
  * between a fresh ephemeral key (its secret deleted at once) and the
- * recipient's newest reply key the sender has seen (the recipient's
- * identity key until the recipient has written once), with the static
+ * recipient's newest reply key the sender has seen (until the recipient
+ * has written once: its newest signed prekey, else its identity key), with the static
  * pair key as salt. Every message key is one HKDF step of the chain, used
  * once and forgotten; the chain key moves on. Each chain also announces a
  * fresh reply key of the sender, so the recipient's next message starts a
@@ -63,7 +63,8 @@ export interface RatchetScope {
  * holds anything that re-derives it, whoever steals their keys later:
  * forward secrecy for everything but a first flight (the messages sent
  * before the sender saw any reply key of the peer), which the recipient's
- * identity key opens.
+ * prekey opens until the recipient deletes it (its identity key, when the
+ * sender knew no prekey of it).
  *
  * Envelopes of one direction are opened in seq order (the mailbox
  * delivers each author's in order), so a chain only moves forward.
@@ -85,7 +86,7 @@ export class PairRatchet {
   /** The header and message key of our next envelope (a new chain when the peer wrote since our last one). */
   next (): { header: RatchetHeader, key: Uint8Array } {
     const s = this.#scope
-    const target = this.#peerLatest ?? s.peerIdentity
+    const target = this.#peerLatest ?? s.firstTarget()
     let chain = this.#send
     if (chain === undefined || !equalBytes(chain.target, target)) {
       const ephemeral = randomBytes(32)
@@ -119,14 +120,14 @@ export class PairRatchet {
     if (same) {
       chain = current
     } else {
-      // a new chain: agreed with one of our reply keys (deleted once its chain opens) or our identity key
-      const ours = equalBytes(header.target, s.identityPublic)
-        ? s.identitySecret
-        : this.#keys.find(k => equalBytes(k.pub, header.target))?.secret
+      // a new chain: agreed with one of our reply keys (deleted once its chain opens), a prekey or our identity key
+      const ours = this.#keys.find(k => equalBytes(k.pub, header.target))?.secret ?? s.firstSecret(header.target)
       if (ours === undefined) return undefined
       let shared: Uint8Array
       try {
         shared = x25519SharedSecret(ours, header.dh)
+        // our next chain is agreed with its reply key: a small-order one would fail our puts later
+        usableKey(header.reply)
       } catch {
         return undefined
       }
@@ -188,6 +189,14 @@ export class PairRatchet {
 }
 
 interface SavedChain { ck: string, n: number, dh: string, target: string, reply: string }
+
+/**
+ * Throws (KeyAgreementError) unless a peer's X25519 key gives a usable
+ * agreement (it is not of small order): checked before we agree with it.
+ */
+export function usableKey (key: Uint8Array): void {
+  x25519SharedSecret(randomBytes(32), key)
+}
 
 function messageKey (ck: Uint8Array): Uint8Array {
   return hkdf(ck, { info: MESSAGE_KEY_INFO })

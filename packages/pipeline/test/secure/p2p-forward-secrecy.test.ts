@@ -7,6 +7,8 @@ import { afterEach, describe, expect, it } from 'vitest'
 import { MAILBOX_PIPELINE } from '../../src/index.js'
 import { decodeWire } from '../../src/entry-codec.js'
 import { PairCodec } from '../../src/secure/pair-codec.js'
+import { PREKEY_RECORD_BYTES } from '../../src/secure/prekeys.js'
+import type { PrekeySource } from '../../src/secure/pair-codec.js'
 import { connect, dec, enc, networkId, startNode } from '../helpers.js'
 import type { Packet } from '../../src/index.js'
 import type { SealedEntry } from '../../src/secure/encrypted-codec.js'
@@ -21,8 +23,10 @@ describe('point-to-point forward secrecy', () => {
   // Regression: the pair key was static, so a stolen identity key opened every stored envelope.
   it('a storing peer\'s copies stay closed to both ends\' stolen identity keys and stores, but for the first flight', async () => {
     const net = networkId('fs')
-    const a = await startNode({ network: net, name: 'alice' })
-    const b = await startNode({ network: net, name: 'bob' })
+    let now = Date.now()
+    const clock = { mailbox: { now: () => now } }
+    const a = await startNode({ network: net, name: 'alice', node: clock })
+    const b = await startNode({ network: net, name: 'bob', node: clock })
     const c = await startNode({ network: net, name: 'carol' })
     running.push(a, b, c)
     await connect(a, c)
@@ -40,17 +44,20 @@ describe('point-to-point forward secrecy', () => {
       for (const t of texts) await p.putPacket(enc(t))
       await waitFor(() => got.length === before + texts.length, { timeout: 20_000, message: `${texts.join(', ')} delivered` })
     }
+    // alice holds bob's prekey record (bob published it with his pipeline) before she writes
+    await waitFor(() => a.node.stats().mailbox.entries >= 2, { timeout: 20_000, message: 'alice holds both prekey records' })
     await turn('a', ['early-1', 'early-2'])
     await turn('b', ['reply-1'])
     await turn('a', ['later-1', 'later-2'])
     await turn('b', ['reply-2'])
     await turn('a', ['last'])
-    await waitFor(() => c.node.stats().mailbox.entries >= 7, { timeout: 20_000, message: 'carol stored the seven envelopes' })
+    // seven envelopes and the two prekey records
+    await waitFor(() => c.node.stats().mailbox.entries >= 9, { timeout: 20_000, message: 'carol stored the seven envelopes' })
     const stored: SealedEntry[] = []
     for await (const { value } of c.datastore.query({ prefix: `/pipes/log/${bytesToHex(new TextEncoder().encode(MAILBOX_PIPELINE))}/e/` })) {
       // a stored record: a flag byte and the 32-byte id, then the wire entry
       const entry = decodeWire(value.subarray(33))?.entry
-      if (entry !== undefined) stored.push(entry)
+      if (entry !== undefined && entry.payload.length !== PREKEY_RECORD_BYTES) stored.push(entry)
     }
     expect(stored).toHaveLength(7)
     // both ends' history still reads everything (kept by each node, not reopened)
@@ -66,20 +73,42 @@ describe('point-to-point forward secrecy', () => {
       return await n.datastore.has(key) ? await n.datastore.get(key) : undefined
     }
     const states = { a: await stateOf(a, b), b: await stateOf(b, a) }
-    const opened: string[] = []
-    for (const e of stored) {
-      const byAlice = bytesToHex(e.author) === bytesToHex(a.identity.publicKey)
-      const [me, other, state] = byAlice ? [b, a, states.b] : [a, b, states.a]
-      for (const thief of [new PairCodec(me.identity, other.identity.public(), net, 'dm', 0, state), new PairCodec(me.identity, other.identity.public(), net, 'dm')]) {
-        try {
-          opened.push(utf8Decode(thief.decode(e)))
-          break
-        } catch {
-          // this key does not open it: try the next
+    const prekeysOf = async (n: TestNode): Promise<PrekeySource> => {
+      const secrets = new Map<string, Uint8Array>()
+      for await (const { key, value } of n.datastore.query({ prefix: '/pipes/p2pk/' })) secrets.set(key.toString().slice('/pipes/p2pk/'.length), value.slice(8))
+      return { prekeyOf: () => undefined, secretOf: (k) => secrets.get(bytesToHex(k)) }
+    }
+    const thiefOpens = async (withStores: boolean): Promise<string[]> => {
+      const opened: string[] = []
+      for (const e of stored) {
+        const byAlice = bytesToHex(e.author) === bytesToHex(a.identity.publicKey)
+        const [me, other, state] = byAlice ? [b, a, states.b] : [a, b, states.a]
+        const prekeys = withStores ? await prekeysOf(me) : undefined
+        const thieves = [new PairCodec(me.identity, other.identity.public(), net, 'dm', 0, undefined, prekeys)]
+        if (withStores) thieves.push(new PairCodec(me.identity, other.identity.public(), net, 'dm', 0, state, prekeys))
+        for (const thief of thieves) {
+          try {
+            opened.push(utf8Decode(thief.decode(e)))
+            break
+          } catch {
+            // this one does not open it: try the next
+          }
         }
       }
+      return opened.sort()
     }
-    // sent before alice saw any reply key of bob's: sealed to bob's identity key, which opens them
-    expect(opened.sort()).toEqual(['early-1', 'early-2'])
+    // the identity keys alone open nothing: even the first flight was sealed to bob's prekey
+    expect(await thiefOpens(false)).toEqual([])
+    // with the stores too: only the first flight, while bob still keeps that prekey's secret
+    expect(await thiefOpens(true)).toEqual(['early-1', 'early-2'])
+    // bob keeps it until every envelope that can name it expired (half a retention until replaced, then the
+    // 14-day retention): a restart 22 days on deletes it
+    now += 22 * 24 * 3600_000
+    const b2 = await startNode({ network: net, identity: b.identity, datastore: b.datastore, node: clock })
+    running.push(b2)
+    const again = b2.node.createPipeline({ name: 'dm', peer: a.identity.public() })
+    for await (const _ of again.history()) break // waits for the pipeline (and its prekeys) to open
+    await b2.stop()
+    expect(await thiefOpens(true)).toEqual([])
   })
 })

@@ -7,6 +7,7 @@ import { afterEach, describe, expect, it } from 'vitest'
 import { MAILBOX_PIPELINE } from '../../src/index.js'
 import { decodeWire } from '../../src/entry-codec.js'
 import { PAIR_TAG_BYTES } from '../../src/secure/pair-codec.js'
+import { PREKEY_RECORD_BYTES } from '../../src/secure/prekeys.js'
 import { SYNC_PROTOCOL_VERSION } from '../../src/sync-session.js'
 import { connect, dec, enc, networkId, startNode } from '../helpers.js'
 import type { HostilePeer } from '@pipes/testkit'
@@ -51,7 +52,8 @@ describe('point-to-point metadata', () => {
     const authors = new Set<string>()
     for (const wire of seenByC) {
       const entry = decodeWire(wire)?.entry
-      if (entry === undefined) continue
+      // prekey records (public, one per author) are not envelopes
+      if (entry === undefined || entry.payload.length === PREKEY_RECORD_BYTES) continue
       tags.add(bytesToHex(entry.payload.subarray(0, PAIR_TAG_BYTES)))
       authors.add(bytesToHex(entry.author))
     }

@@ -1,6 +1,7 @@
 import { bytesToHex, generateIdentity, utf8Decode, utf8Encode } from '@pipes/identity'
 import { describe, expect, it } from 'vitest'
 import { PAIR_OVERHEAD_BYTES, PAIR_TAG_BYTES, PairCodec, pairKey } from '../../src/secure/pair-codec.js'
+import { usableKey } from '../../src/secure/pair-ratchet.js'
 import { entryOf } from './helpers.js'
 import type { SealedEntry } from '../../src/secure/encrypted-codec.js'
 import type { LocalIdentity } from '@pipes/identity'
@@ -151,5 +152,16 @@ describe('point-to-point ratchet: forward secrecy', () => {
       expect(atAlice.ratchet.heldKeys).toBeLessThanOrEqual(1)
       expect(atBob.ratchet.heldKeys).toBeLessThanOrEqual(1)
     }
+  })
+})
+
+describe('point-to-point ratchet: hostile keys', () => {
+  it('usableKey, the check on peers\' reply keys and prekeys, refuses a small-order X25519 key; honest keys work', () => {
+    const atAlice = new PairCodec(alice, bob.public(), NET, 'dm', 0, undefined, { prekeyOf: () => undefined, secretOf: () => undefined })
+    expect(() => usableKey(new Uint8Array(32))).toThrow(expect.objectContaining({ code: 'ERR_KEY_AGREEMENT' }))
+    // bob's honest envelope opens; alice then writes to his reply key
+    const atBob = new PairCodec(bob, alice.public(), NET, 'dm')
+    expect(open(atAlice, envelope(atBob, bob, 'hi', 1))).toBe('hi')
+    expect(open(atBob, envelope(atAlice, alice, 'back', 1))).toBe('back')
   })
 })
