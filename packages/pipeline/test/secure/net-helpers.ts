@@ -1,4 +1,7 @@
 import { waitFor } from '@pipes/testkit'
+import { topicFor } from '@pipes/transport'
+import { MAILBOX_PIPELINE } from '../../src/index.js'
+import { connect, startNode } from '../helpers.js'
 import type { TestNode } from '../helpers.js'
 import type { Datastore } from 'interface-datastore'
 
@@ -23,4 +26,20 @@ export function countIn (chunks: Uint8Array[], marker: string): number {
 /** Waits until `node` stores at least `count` entries in total (own and received). */
 export async function waitStored (node: TestNode, count: number, message: string, timeout = 20_000): Promise<void> {
   await waitFor(() => node.node.stats().stored >= count, { timeout, message })
+}
+
+/**
+ * alice and bob, both connected to carol only (pushed to `running` to be
+ * stopped); `seenByC` collects every mailbox message carol receives on gossip.
+ */
+export async function triangle (net: string, running: TestNode[]): Promise<{ a: TestNode, b: TestNode, c: TestNode, seenByC: Uint8Array[] }> {
+  const a = await startNode({ network: net, name: 'alice' })
+  const b = await startNode({ network: net, name: 'bob' })
+  const c = await startNode({ network: net, name: 'carol' })
+  running.push(a, b, c)
+  await connect(a, c)
+  await connect(b, c)
+  const seenByC: Uint8Array[] = []
+  c.transport.subscribe(topicFor(net, MAILBOX_PIPELINE), (msg) => { seenByC.push(msg.data) })
+  return { a, b, c, seenByC }
 }

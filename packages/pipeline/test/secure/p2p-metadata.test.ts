@@ -2,7 +2,7 @@
 // (DHT nodes and network observers) and the sync HELLO (any peer). See README "What each observer learns".
 import { bytesToHex } from '@pipes/identity'
 import { startHostilePeer, waitFor } from '@pipes/testkit'
-import { protocolFor, topicFor } from '@pipes/transport'
+import { protocolFor } from '@pipes/transport'
 import { afterEach, describe, expect, it } from 'vitest'
 import { MAILBOX_PIPELINE } from '../../src/index.js'
 import { decodeWire } from '../../src/entry-codec.js'
@@ -10,6 +10,7 @@ import { PAIR_TAG_BYTES } from '../../src/secure/pair-codec.js'
 import { PREKEY_RECORD_BYTES } from '../../src/secure/prekeys.js'
 import { SYNC_PROTOCOL_VERSION } from '../../src/sync-session.js'
 import { connect, dec, enc, networkId, startNode } from '../helpers.js'
+import { triangle } from './net-helpers.js'
 import type { HostilePeer } from '@pipes/testkit'
 import type { TestNode } from '../helpers.js'
 
@@ -21,22 +22,9 @@ describe('point-to-point metadata', () => {
     await Promise.all(hostiles.splice(0).map(async h => { await h.stop() }))
   })
 
-  /** alice and bob both connected to carol only; carol records every mailbox envelope she relays. */
-  async function triangle (net: string): Promise<{ a: TestNode, b: TestNode, c: TestNode, seenByC: Uint8Array[] }> {
-    const a = await startNode({ network: net, name: 'alice' })
-    const b = await startNode({ network: net, name: 'bob' })
-    const c = await startNode({ network: net, name: 'carol' })
-    running.push(a, b, c)
-    await connect(a, c)
-    await connect(b, c)
-    const seenByC: Uint8Array[] = []
-    c.transport.subscribe(topicFor(net, MAILBOX_PIPELINE), (msg) => { seenByC.push(msg.data) })
-    return { a, b, c, seenByC }
-  }
-
   // Regression: one tag for both directions of a conversation, the same for every envelope.
   it('a storing peer sees another routing tag on every envelope, in both directions', async () => {
-    const { a, b, seenByC } = await triangle(networkId('tags'))
+    const { a, b, seenByC } = await triangle(networkId('tags'), running)
     const pa = a.node.createPipeline({ name: 'dm', peer: b.identity.public() })
     const pb = b.node.createPipeline({ name: 'dm', peer: a.identity.public() })
     const got: string[] = []
@@ -64,7 +52,7 @@ describe('point-to-point metadata', () => {
   // Regression: the outbox always looked the peer up in the DHT and dialed it.
   it('only with directPush does the outbox look the peer up and dial it; by default delivery goes through the storing peer', async () => {
     const net = networkId('dial')
-    const { a, b, c } = await triangle(net)
+    const { a, b, c } = await triangle(net, running)
     const d = await startNode({ network: net, name: 'dave' })
     running.push(d)
     await connect(d, c)
