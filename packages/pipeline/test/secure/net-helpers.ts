@@ -1,6 +1,10 @@
 import { waitFor } from '@pipes/testkit'
 import { topicFor } from '@pipes/transport'
+import { bytesToHex } from '@pipes/identity'
 import { MAILBOX_PIPELINE } from '../../src/index.js'
+import { decodeWire } from '../../src/entry-codec.js'
+import { PREKEY_RECORD_BYTES } from '../../src/secure/prekeys.js'
+import type { SealedEntry } from '../../src/secure/encrypted-codec.js'
 import { connect, startNode } from '../helpers.js'
 import type { TestNode } from '../helpers.js'
 import type { Datastore } from 'interface-datastore'
@@ -42,4 +46,15 @@ export async function triangle (net: string, running: TestNode[]): Promise<{ a: 
   const seenByC: Uint8Array[] = []
   c.transport.subscribe(topicFor(net, MAILBOX_PIPELINE), (msg) => { seenByC.push(msg.data) })
   return { a, b, c, seenByC }
+}
+
+/** The point-to-point envelopes a node stores in its mailbox (prekey records left out), read from its datastore. */
+export async function storedEnvelopes (datastore: Datastore): Promise<SealedEntry[]> {
+  const out: SealedEntry[] = []
+  for await (const { value } of datastore.query({ prefix: `/pipes/log/${bytesToHex(new TextEncoder().encode(MAILBOX_PIPELINE))}/e/` })) {
+    // a stored record: a flag byte and the 32-byte id, then the wire entry
+    const entry = decodeWire(value.subarray(33))?.entry
+    if (entry !== undefined && entry.payload.length !== PREKEY_RECORD_BYTES) out.push(entry)
+  }
+  return out
 }

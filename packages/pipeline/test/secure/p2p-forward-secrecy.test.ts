@@ -4,14 +4,11 @@ import { bytesToHex, utf8Decode } from '@pipes/identity'
 import { waitFor } from '@pipes/testkit'
 import { Key } from 'interface-datastore'
 import { afterEach, describe, expect, it } from 'vitest'
-import { MAILBOX_PIPELINE } from '../../src/index.js'
-import { decodeWire } from '../../src/entry-codec.js'
 import { PairCodec } from '../../src/secure/pair-codec.js'
-import { PREKEY_RECORD_BYTES } from '../../src/secure/prekeys.js'
 import type { PrekeySource } from '../../src/secure/pair-codec.js'
 import { connect, dec, enc, networkId, startNode } from '../helpers.js'
+import { storedEnvelopes } from './net-helpers.js'
 import type { Packet } from '../../src/index.js'
-import type { SealedEntry } from '../../src/secure/encrypted-codec.js'
 import type { TestNode } from '../helpers.js'
 
 describe('point-to-point forward secrecy', () => {
@@ -53,12 +50,7 @@ describe('point-to-point forward secrecy', () => {
     await turn('a', ['last'])
     // seven envelopes and the two prekey records
     await waitFor(() => c.node.stats().mailbox.entries >= 9, { timeout: 20_000, message: 'carol stored the seven envelopes' })
-    const stored: SealedEntry[] = []
-    for await (const { value } of c.datastore.query({ prefix: `/pipes/log/${bytesToHex(new TextEncoder().encode(MAILBOX_PIPELINE))}/e/` })) {
-      // a stored record: a flag byte and the 32-byte id, then the wire entry
-      const entry = decodeWire(value.subarray(33))?.entry
-      if (entry !== undefined && entry.payload.length !== PREKEY_RECORD_BYTES) stored.push(entry)
-    }
+    const stored = await storedEnvelopes(c.datastore)
     expect(stored).toHaveLength(7)
     // both ends' history still reads everything (kept by each node, not reopened)
     const history: string[] = []

@@ -5,12 +5,10 @@ import { startHostilePeer, waitFor } from '@pipes/testkit'
 import { protocolFor } from '@pipes/transport'
 import { afterEach, describe, expect, it } from 'vitest'
 import { MAILBOX_PIPELINE } from '../../src/index.js'
-import { decodeWire } from '../../src/entry-codec.js'
 import { PAIR_TAG_BYTES } from '../../src/secure/pair-codec.js'
-import { PREKEY_RECORD_BYTES } from '../../src/secure/prekeys.js'
 import { SYNC_PROTOCOL_VERSION } from '../../src/sync-session.js'
 import { connect, dec, enc, networkId, startNode } from '../helpers.js'
-import { triangle } from './net-helpers.js'
+import { storedEnvelopes, triangle } from './net-helpers.js'
 import type { HostilePeer } from '@pipes/testkit'
 import type { TestNode } from '../helpers.js'
 
@@ -24,7 +22,7 @@ describe('point-to-point metadata', () => {
 
   // Regression: one tag for both directions of a conversation, the same for every envelope.
   it('a storing peer sees another routing tag on every envelope, in both directions', async () => {
-    const { a, b, seenByC } = await triangle(networkId('tags'), running)
+    const { a, b, c } = await triangle(networkId('tags'), running)
     const pa = a.node.createPipeline({ name: 'dm', peer: b.identity.public() })
     const pb = b.node.createPipeline({ name: 'dm', peer: a.identity.public() })
     const got: string[] = []
@@ -35,13 +33,11 @@ describe('point-to-point metadata', () => {
       await pb.putPacket(enc(`to alice ${i}`))
     }
     await waitFor(() => got.length === 40, { timeout: 20_000, message: 'both ends got all 20, their own included' })
-    await waitFor(() => seenByC.length >= 20, { timeout: 20_000, message: 'carol relayed the 20 envelopes' })
+    // twenty envelopes and the two prekey records
+    await waitFor(() => c.node.stats().mailbox.entries >= 22, { timeout: 20_000, message: 'carol stored the 20 envelopes' })
     const tags = new Set<string>()
     const authors = new Set<string>()
-    for (const wire of seenByC) {
-      const entry = decodeWire(wire)?.entry
-      // prekey records (public, one per author) are not envelopes
-      if (entry === undefined || entry.payload.length === PREKEY_RECORD_BYTES) continue
+    for (const entry of await storedEnvelopes(c.datastore)) {
       tags.add(bytesToHex(entry.payload.subarray(0, PAIR_TAG_BYTES)))
       authors.add(bytesToHex(entry.author))
     }
