@@ -1,6 +1,7 @@
 import * as ed from '@noble/ed25519'
 import { sha512 } from '@noble/hashes/sha2.js'
-import { describe, isBytes } from './bytes.js'
+import { Lru } from '@pipes/interface'
+import { bytesToHex, describe, isBytes } from './bytes.js'
 import { InvalidKeyError, InvalidSignatureInputError } from './errors.js'
 
 // noble's synchronous API needs a SHA-512 implementation wired in once.
@@ -32,20 +33,16 @@ export function assertPublicKey (value: unknown, what = 'publicKey'): asserts va
 }
 
 /**
- * Throws {@link InvalidKeyError} unless `value` is a 32-byte canonical
- * encoding of an ed25519 point that is not of small order. Identities are
+ * Throws {@link InvalidKeyError} unless `value` is a key {@link verify}
+ * accepts: a 32-byte canonical encoding of a point in the prime-order
+ * subgroup, not the identity (see {@link publicKeyProblem}). Identities are
  * built only from such keys: a small-order key would let anyone forge
  * signatures that verify under it.
  */
 export function assertIdentityPublicKey (value: unknown, what = 'publicKey'): asserts value is Uint8Array {
   assertPublicKey(value, what)
-  let point: ed.Point
-  try {
-    point = ed.Point.fromBytes(value, false)
-  } catch (err) {
-    throw new InvalidKeyError(`${what} is not a valid ed25519 public key (it does not decode to a curve point); check where the bytes came from`, { cause: err })
-  }
-  if (point.isSmallOrder()) throw new InvalidKeyError(`${what} is a small-order ed25519 point, which no honest key is; refuse this identity`)
+  const problem = publicKeyProblem(value)
+  if (problem !== undefined) throw new InvalidKeyError(`${what} ${problem}; refuse this identity`)
 }
 
 /** Throws {@link InvalidSignatureInputError} unless `value` is a Uint8Array. */
@@ -70,14 +67,92 @@ export function nobleSign (message: Uint8Array, secretKey: Uint8Array): Uint8Arr
   return ed.sign(message, secretKey)
 }
 
+// ---- the strict rule both verification paths apply -----------------------
+//
+// RFC 8032 leaves implementations free on points with a torsion component,
+// and libraries differ (cofactored or cofactorless equation, small-order
+// keys accepted or not): noble's strict mode is cofactored, WebCrypto
+// (OpenSSL, BoringSSL) cofactorless. One rule for both, so no signature
+// verifies in one runtime and fails in another:
+//
+// - A: canonical encoding (y < p, no negative zero), in the prime-order
+//   subgroup (torsion-free) and not the identity;
+// - R: canonical encoding and not of small order (WebCrypto compares R's
+//   bytes with the canonical encoding it computes, so a non-canonical R
+//   never verifies there);
+// - S < L (no malleable second form);
+// - the equation holds. With A torsion-free, the cofactorless equation
+//   forces R torsion-free too, so the noble path also requires R
+//   torsion-free and the two equations give the same answers.
+//
+// Honest keys and signatures (A = aB, R = rB) always pass.
+
+/** Order of the prime-order subgroup. */
+const L = 2n ** 252n + 27742317777372353535851937790883648493n
+/** How many public keys' checks are remembered: the torsion check costs a scalar multiplication. */
+const KEY_CHECK_CACHE = 1024
+const keyChecks = new Lru<string, string | null>(KEY_CHECK_CACHE)
+
+function strictPoint (bytes: Uint8Array): ed.Point | undefined {
+  try {
+    return ed.Point.fromBytes(bytes, false)
+  } catch {
+    return undefined
+  }
+}
+
 /**
- * noble's verification in its strict RFC 8032 mode (`zip215: false`), which
- * is what WebCrypto implements, so both paths give the same answers.
+ * Why `publicKey` (32 bytes) is refused as a verifying key, or undefined
+ * when it is a canonical point of the prime-order subgroup other than the
+ * identity. Remembered per key.
+ */
+export function publicKeyProblem (publicKey: Uint8Array): string | undefined {
+  const id = bytesToHex(publicKey)
+  const known = keyChecks.get(id)
+  if (known !== undefined) return known ?? undefined
+  const point = strictPoint(publicKey)
+  const problem = point === undefined
+    ? 'is not a canonical ed25519 point encoding'
+    : point.isSmallOrder()
+      ? 'is a small-order ed25519 point, which no honest key is'
+      : !point.isTorsionFree()
+          ? 'is an ed25519 point with a torsion component, which no honest key has'
+          : undefined
+  keyChecks.set(id, problem ?? null)
+  return problem
+}
+
+/** The canonical encoding of the identity point (0, 1). */
+const IDENTITY_POINT = new Uint8Array(32)
+IDENTITY_POINT[0] = 1
+
+/**
+ * The checks of the strict rule that cost no point arithmetic, shared by
+ * both paths: the key (remembered per key), S < L, and R not the identity
+ * (with A torsion-free and the equation holding, R lies in the prime-order
+ * subgroup, where the identity is the only point of small order).
+ */
+export function strictInputs (publicKey: Uint8Array, signature: Uint8Array): boolean {
+  if (publicKeyProblem(publicKey) !== undefined) return false
+  let s = 0n
+  for (let i = SIGNATURE_BYTES - 1; i >= 32; i--) s = (s << 8n) | BigInt(signature[i] as number)
+  if (s >= L) return false
+  for (let i = 0; i < 32; i++) if (signature[i] !== IDENTITY_POINT[i]) return true
+  return false
+}
+
+/**
+ * noble's verification under the strict rule above: noble's RFC 8032 mode
+ * (`zip215: false`: canonical encodings, S < L, small-order keys refused,
+ * cofactored equation) plus the key and R torsion-free, which makes its
+ * answers those of WebCrypto's cofactorless equation.
  * Never throws on a malformed key or signature: returns false.
  */
 export function nobleVerify (publicKey: Uint8Array, message: Uint8Array, signature: Uint8Array): boolean {
+  if (!strictInputs(publicKey, signature)) return false
   try {
-    return ed.verify(signature, message, publicKey, { zip215: false })
+    // noble decoded R strictly in verify, so this decode succeeds
+    return ed.verify(signature, message, publicKey, { zip215: false }) && ed.Point.fromBytes(signature.subarray(0, 32), false).isTorsionFree()
   } catch {
     return false
   }

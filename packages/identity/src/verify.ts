@@ -4,9 +4,10 @@ import { InvalidInputError } from './errors.js'
 import { webCryptoEd25519Available, webCryptoVerify } from './webcrypto.js'
 
 /**
- * Verifies an ed25519 signature (RFC 8032, strict: non-canonical signatures
- * are refused) with WebCrypto where the runtime has it and noble otherwise;
- * both give the same answers.
+ * Verifies an ed25519 signature (RFC 8032 under one strict rule: keys that
+ * are not canonical, small-order or torsion-free, S ≥ L, and non-canonical
+ * or small-order R are refused) with WebCrypto where the runtime has it and
+ * noble otherwise; both give the same answers.
  *
  * Resolves `false` for any signature that does not verify, including one
  * made by another key or over other bytes, or a public key that is not a

@@ -1,4 +1,5 @@
 import { bytesToHex, concatBytes, hexToBytes } from './bytes.js'
+import { strictInputs } from './ed25519.js'
 import { Lru } from '@pipes/interface'
 
 // WebCrypto Ed25519 ("Ed25519" in Node 20+, Chrome 137+, Firefox 129+, Safari 17+).
@@ -66,11 +67,14 @@ export function webCryptoKeyCacheSize (): number {
 }
 
 /**
- * Verifies with WebCrypto; inputs must already be checked (32-byte key,
- * 64-byte signature). A key WebCrypto refuses to import verifies nothing: false.
- * Only call when {@link webCryptoEd25519Available} resolved true.
+ * Verifies with WebCrypto under the strict rule of `ed25519.ts` (its key,
+ * R and S checks first, then WebCrypto's cofactorless equation), so it
+ * answers as `nobleVerify` does. Inputs must already be checked (32-byte
+ * key, 64-byte signature). A key WebCrypto refuses to import verifies
+ * nothing: false. Only call when {@link webCryptoEd25519Available} resolved true.
  */
 export async function webCryptoVerify (publicKey: Uint8Array, message: Uint8Array, signature: Uint8Array): Promise<boolean> {
+  if (!strictInputs(publicKey, signature)) return false
   let key: CryptoKey
   try {
     key = await importPublicKey(publicKey)

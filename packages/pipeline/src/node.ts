@@ -12,6 +12,7 @@ import { PersistentPipeline } from './persistent-pipeline.js'
 import { StoredPipeline } from './stored-pipeline.js'
 import { EncryptedPipelineImpl } from './secure/encrypted-pipeline.js'
 import { MAILBOX_PIPELINE, P2pPipeline, peerRefOf } from './secure/p2p-pipeline.js'
+import { Prekeys } from './secure/prekeys.js'
 import { MailboxKind } from './secure/mailbox/mailbox-kind.js'
 import { mailboxConfig } from './secure/mailbox/retention.js'
 import type { MailboxConfig, MailboxOptions } from './secure/mailbox/retention.js'
@@ -162,6 +163,7 @@ class Node extends TypedEventTarget<PipesNodeEvents> implements PipesNode, SyncH
   /** The mailbox's kind (quotas, expiry, checkpoints), with `#mailbox`. */
   #mailboxKind: MailboxKind | undefined
   readonly #mailboxConfig: MailboxConfig
+  #prekeys: Prekeys | undefined
   #started = false
   #stopped = false
 
@@ -231,9 +233,11 @@ class Node extends TypedEventTarget<PipesNodeEvents> implements PipesNode, SyncH
   }
 
   /** A point-to-point pipeline over the mailbox (which it puts through the mailbox's kind, within our quota). */
-  #pointToPoint (name: string, maxPacketBytes: number, peerKey: Uint8Array): P2pPipeline {
+  #pointToPoint (name: string, maxPacketBytes: number, peerKey: Uint8Array, directPush: boolean): P2pPipeline {
     const mailbox = this.#mailboxPipeline()
-    return new P2pPipeline(this.ctx, name, maxPacketBytes, peerRefOf(peerKey), mailbox.pipeline, mailbox.kind)
+    // our prekey is published with our first point-to-point pipeline
+    this.#prekeys ??= new Prekeys(this.ctx, mailbox.pipeline, mailbox.kind, this.#mailboxConfig)
+    return new P2pPipeline(this.ctx, name, maxPacketBytes, peerRefOf(peerKey), mailbox.pipeline, mailbox.kind, directPush, this.#prekeys)
   }
 
   get started (): boolean { return this.#started }
@@ -251,6 +255,8 @@ class Node extends TypedEventTarget<PipesNodeEvents> implements PipesNode, SyncH
     this.#stopped = true
     await this.#scheduler.stop()
     await Promise.allSettled([...this.#pipelines.values()].map(async p => { await p.close() }))
+    await this.#prekeys?.ready().catch(() => {})
+    this.#prekeys?.close()
     await this.#mailbox?.close()
     await this.ctx.publisher.idle()
     await this.#committer.flush()
@@ -275,6 +281,9 @@ class Node extends TypedEventTarget<PipesNodeEvents> implements PipesNode, SyncH
     const encrypted: SecureConfig | undefined = options.encrypted === undefined ? undefined : parseEncryptedOptions(options.encrypted)
     const peerKey = options.peer === undefined ? undefined : publicKeyOf(options.peer, 'createPipeline: peer')
     if (peerKey !== undefined && peerIdFromKey(peerKey) === this.identity.id) throw new InvalidSecureOptionError('createPipeline: peer is this node\'s own identity; a point-to-point pipeline needs another identity')
+    if (options.directPush !== undefined && (typeof options.directPush !== 'boolean' || peerKey === undefined)) {
+      throw new InvalidPipelineArgumentError('createPipeline: directPush is true or false, and only for a point-to-point pipeline (with peer)')
+    }
     const persistent = options.persistent === true || secure
     const maxPacketBytes = options.maxPacketBytes ?? DEFAULT_MAX_PACKET_BYTES
     if (!Number.isSafeInteger(maxPacketBytes) || maxPacketBytes < 1 || maxPacketBytes > MAX_PACKET_BYTES_LIMIT) {
@@ -293,7 +302,7 @@ class Node extends TypedEventTarget<PipesNodeEvents> implements PipesNode, SyncH
       throw new PipelineExistsError(name, `${existing.kind} (maxPacketBytes ${existing.maxPacketBytes})`, `${kind} (maxPacketBytes ${maxPacketBytes})`)
     }
     const pipeline = peerKey !== undefined
-      ? this.#pointToPoint(name, maxPacketBytes, peerKey)
+      ? this.#pointToPoint(name, maxPacketBytes, peerKey, options.directPush === true)
       : encrypted !== undefined
         ? new EncryptedPipelineImpl(this.ctx, name, maxPacketBytes, encrypted)
         : persistent

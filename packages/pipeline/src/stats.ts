@@ -35,7 +35,7 @@ export class StatsBook {
   corruptRecords = 0
   readonly rejects: Record<RejectReason, number>
   /** Mailbox counters; what is held now is filled in by the node. */
-  readonly mailbox: Omit<MailboxStats, 'authors' | 'entries' | 'bytes'> = { overQuota: 0, expired: 0, checkpointsSigned: 0, checkpointsTaken: 0, checkpointsDropped: 0, rebased: 0 }
+  readonly mailbox: Omit<MailboxStats, 'authors' | 'entries' | 'bytes'> = { overQuota: 0, expired: 0, checkpointsSigned: 0, checkpointsTaken: 0, checkpointsDropped: 0, rebased: 0, directPushes: 0 }
   readonly sync: Omit<SyncStats, 'running' | 'scheduled'> = { sessions: 0, failed: 0, refused: 0, batchesSent: 0, batchesReceived: 0, entriesSent: 0, entriesReceived: 0, authorsSkipped: 0, headMismatches: 0, bytesSent: 0, bytesReceived: 0 }
 
   constructor () {

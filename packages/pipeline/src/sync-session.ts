@@ -4,6 +4,7 @@ import { SyncFrame } from './sync.pb.js'
 import { FrameWriter } from './sync/frame-writer.js'
 import { INGEST_WINDOW_BATCHES, INGEST_WINDOW_BYTES, IngestWindow, frameBytes } from './sync/ingest-window.js'
 import { unref } from './timers.js'
+import { helloMatch, helloOffer } from './sync/hello.js'
 import type { NodeContext } from './context.js'
 import type { BatchLimits, StoredParts } from './stored-parts.js'
 import type { AuthorHead } from './sync.pb.js'
@@ -40,9 +41,10 @@ export const DEFAULT_SYNC_LIMITS: SyncLimits = {
 
 /**
  * Version of the sync protocol, `/pipes/<net>/sync/<version>`. Nodes on another major version fail to negotiate it: no sync between them.
- * 3.0.0 added CHECKPOINT frames and a head's `checkpoint` (mailbox expiry).
+ * 3.0.0 added CHECKPOINT frames and a head's `checkpoint` (mailbox expiry);
+ * 4.0.0 made the initiator's HELLO salted name hashes (sync/hello.ts).
  */
-export const SYNC_PROTOCOL_VERSION = '3.0.0'
+export const SYNC_PROTOCOL_VERSION = '4.0.0'
 
 /** What a sync session needs from its node. */
 export interface SyncHost {
@@ -97,7 +99,7 @@ interface Incoming {
 export async function runSyncSession (host: SyncHost, stream: FrameStream, initiator: boolean): Promise<boolean> {
   const { ctx, limits } = host
   const peer = stream.remotePeer
-  const decodeOptions = { limits: { pipelines: limits.maxPipelines, heads: limits.vectorPage, entries: limits.batch.maxEntries } }
+  const decodeOptions = { limits: { pipelines: limits.maxPipelines, offers: limits.maxPipelines, heads: limits.vectorPage, entries: limits.batch.maxEntries } }
   const iterator = stream[Symbol.asyncIterator]()
 
   const readFrame = async (): Promise<SyncFrame> => {
@@ -152,20 +154,14 @@ export async function runSyncSession (host: SyncHost, stream: FrameStream, initi
 
   try {
     const mine = host.syncablePipelines()
-    let shared: string[]
-    if (initiator) {
-      await out.send({ kind: SyncFrame.Kind.HELLO, pipelines: [...mine.keys()] })
-      const theirs = await readFrame()
-      if (theirs.kind !== SyncFrame.Kind.HELLO) throw protocolError('expected HELLO')
-      if (new Set(theirs.pipelines).size !== theirs.pipelines.length) throw protocolError('a pipeline twice in HELLO')
-      shared = theirs.pipelines.filter(name => mine.has(name))
-    } else {
-      const theirs = await readFrame()
-      if (theirs.kind !== SyncFrame.Kind.HELLO) throw protocolError('expected HELLO')
-      if (new Set(theirs.pipelines).size !== theirs.pipelines.length) throw protocolError('a pipeline twice in HELLO')
-      shared = theirs.pipelines.filter(name => mine.has(name))
-      await out.send({ kind: SyncFrame.Kind.HELLO, pipelines: shared })
-    }
+    // the initiator names no pipeline: the responder learns only those it keeps too
+    if (initiator) await out.send({ kind: SyncFrame.Kind.HELLO, ...helloOffer(mine.keys()) })
+    const theirs = await readFrame()
+    if (theirs.kind !== SyncFrame.Kind.HELLO) throw protocolError('expected HELLO')
+    const matched = helloMatch(theirs, mine)
+    if (matched === undefined) throw protocolError('a pipeline twice in HELLO')
+    const shared = matched
+    if (!initiator) await out.send({ kind: SyncFrame.Kind.HELLO, pipelines: shared })
     const incoming = new Map<string, Incoming>()
     for (const name of shared) {
       let resolve: () => void = () => {}

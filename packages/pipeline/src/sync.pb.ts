@@ -167,6 +167,8 @@ export interface SyncFrame {
   entries: Uint8Array<ArrayBuffer>[]
   heads: AuthorHead[]
   last: boolean
+  salt: Uint8Array<ArrayBuffer>
+  offers: Uint8Array<ArrayBuffer>[]
 }
 
 export namespace SyncFrame {
@@ -241,6 +243,18 @@ export namespace SyncFrame {
           w.bool(obj.last)
         }
 
+        if ((obj.salt != null && obj.salt.byteLength > 0)) {
+          w.uint32(58)
+          w.bytes(obj.salt)
+        }
+
+        if (obj.offers != null && obj.offers.length > 0) {
+          for (const value of obj.offers) {
+            w.uint32(66)
+            w.bytes(value)
+          }
+        }
+
         if (opts.lengthDelimited !== false) {
           w.ldelim()
         }
@@ -251,7 +265,9 @@ export namespace SyncFrame {
           pipeline: '',
           entries: [],
           heads: [],
-          last: false
+          last: false,
+          salt: uint8ArrayAlloc(0),
+          offers: []
         }
 
         const end = length == null ? reader.len : reader.pos + length
@@ -298,6 +314,18 @@ export namespace SyncFrame {
               obj.last = reader.bool()
               break
             }
+            case 7: {
+              obj.salt = reader.bytes()
+              break
+            }
+            case 8: {
+              if (opts.limits?.offers != null && obj.offers.length === opts.limits.offers) {
+                throw new MaxLengthError('Decode error - repeated field "offers" had too many elements')
+              }
+
+              obj.offers.push(reader.bytes())
+              break
+            }
             default: {
               reader.skipType(tag & 7)
               break
@@ -310,7 +338,8 @@ export namespace SyncFrame {
         const obj = {
           pipelines: 0,
           entries: 0,
-          heads: 0
+          heads: 0,
+          offers: 0
         }
 
         const end = length == null ? reader.len : reader.pos + length
@@ -388,6 +417,28 @@ export namespace SyncFrame {
               }
               break
             }
+            case 7: {
+              yield {
+                field: `${prefix}.salt`,
+                value: reader.bytes()
+              }
+              break
+            }
+            case 8: {
+              if (opts.limits?.offers != null && obj.offers === opts.limits.offers) {
+                throw new MaxLengthError('Streaming decode error - repeated field "offers" had too many elements')
+              }
+
+              yield {
+                field: `${prefix}.offers[]`,
+                index: obj.offers,
+                value: reader.bytes()
+              }
+
+              obj.offers++
+
+              break
+            }
             default: {
               reader.skipType(tag & 7)
               break
@@ -451,6 +502,17 @@ export namespace SyncFrame {
     value: boolean
   }
 
+  export interface SyncFrameSaltFieldEvent {
+    field: '$.salt'
+    value: Uint8Array<ArrayBuffer>
+  }
+
+  export interface SyncFrameOffersFieldEvent {
+    field: '$.offers[]'
+    index: number
+    value: Uint8Array<ArrayBuffer>
+  }
+
   export function encode (obj: Partial<SyncFrame>): Uint8Array<ArrayBuffer> {
     return encodeMessage(obj, SyncFrame.codec())
   }
@@ -459,7 +521,7 @@ export namespace SyncFrame {
     return decodeMessage(buf, SyncFrame.codec(), opts)
   }
 
-  export function stream (buf: Uint8Array | Uint8ArrayList, opts?: DecodeOptions<SyncFrame>): Generator<SyncFrameKindFieldEvent | SyncFramePipelinesFieldEvent | SyncFramePipelineFieldEvent | SyncFrameEntriesFieldEvent | SyncFrameHeadsAuthorFieldEvent | SyncFrameHeadsSeqFieldEvent | SyncFrameHeadsHeadFieldEvent | SyncFrameHeadsCheckpointFieldEvent | SyncFrameLastFieldEvent> {
+  export function stream (buf: Uint8Array | Uint8ArrayList, opts?: DecodeOptions<SyncFrame>): Generator<SyncFrameKindFieldEvent | SyncFramePipelinesFieldEvent | SyncFramePipelineFieldEvent | SyncFrameEntriesFieldEvent | SyncFrameHeadsAuthorFieldEvent | SyncFrameHeadsSeqFieldEvent | SyncFrameHeadsHeadFieldEvent | SyncFrameHeadsCheckpointFieldEvent | SyncFrameLastFieldEvent | SyncFrameSaltFieldEvent | SyncFrameOffersFieldEvent> {
     return streamMessage(buf, SyncFrame.codec(), opts)
   }
 }

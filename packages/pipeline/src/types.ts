@@ -139,6 +139,15 @@ export interface CreatePipelineOptions {
    * persistent outbox. Both ends create it with the same name.
    */
   peer?: Identity | string
+  /**
+   * Point-to-point only: when the peer is not connected, look it up (peer
+   * store, then the DHT) and dial it to push our envelopes and get its
+   * receipt sooner. Default false: the look-up tells DHT nodes, and the
+   * dial tells anyone watching the network, who this node writes to, while
+   * gossip and sync through any node deliver without it (`acknowledged`
+   * then waits until the two meet in a sync session).
+   */
+  directPush?: boolean
 }
 
 /** An encrypted pipeline: a persistent pipeline whose payloads only key holders read. */
@@ -239,6 +248,8 @@ export interface MailboxStats {
   checkpointsDropped: number
   /** Authors whose log this node moved to a checkpoint (it was behind it). */
   rebased: number
+  /** Times a point-to-point outbox looked its peer up and dialed it (only pipelines created with `directPush`). */
+  directPushes: number
   /** Authors, envelopes and envelope bytes held now. */
   authors: number
   entries: number

@@ -112,7 +112,7 @@ describe('forks at the same seq', () => {
       SyncFrame.encode({ kind: SyncFrame.Kind.DONE }),
       SyncFrame.encode({ kind: SyncFrame.Kind.ACK, pipeline: PIPE, heads: [claim], last: true })
     ]
-    const result = await hostile.sendFrames(victim.node.transport.peerId, `/pipes/${net}/sync/3.0.0`, session as Array<Uint8Array<ArrayBuffer>>, { readForMs: 5000 })
+    const result = await hostile.sendFrames(victim.node.transport.peerId, `/pipes/${net}/sync/4.0.0`, session as Array<Uint8Array<ArrayBuffer>>, { readForMs: 5000 })
     // the session is over: a fork raised from the claim would be in by now
     expect(victim.forks).toEqual([])
     expect(victim.node.node.stats().forks).toBe(before.forks)

@@ -125,7 +125,7 @@ describe('hostile input', () => {
 
     const author = generateIdentity('mallory')
     const forger = generateIdentity('forger')
-    const syncProtocol = `/pipes/${net}/sync/3.0.0`
+    const syncProtocol = `/pipes/${net}/sync/4.0.0`
 
     // 1. 1,000 fast-check entries, each in a sync batch of its own session
     const samples = fc.sample(sampleArb, { numRuns: 1000, seed: 20261125 })

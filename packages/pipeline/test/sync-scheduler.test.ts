@@ -44,7 +44,7 @@ it('stop() does not wait for a peer that holds a sync session open and says noth
     // open a sync stream and never write: the victim's session waits on it (idle timeout 30 s)
     const connection = silent.libp2p.getConnections().find(c => c.remotePeer.toString() === victim.transport.peerId)
     if (connection === undefined) throw new Error('the silent peer is not connected')
-    const stream = await connection.newStream(protocolFor(net, 'sync', '3.0.0'))
+    const stream = await connection.newStream(protocolFor(net, 'sync', '4.0.0'))
     expect(stream.status).toBe('open')
     await withTimeout(victim.node.stop(), 5_000, 'node.stop() with a silent sync peer')
     expect(victim.node.started).toBe(false)

@@ -46,7 +46,7 @@ it('a failed session is retried within seconds, not a sync interval later', asyn
   const hostile = await startHostilePeer({ networkId: net })
   hostiles.push(hostile)
   let opened = 0
-  await hostile.libp2p.handle(protocolFor(net, 'sync', '3.0.0'), (stream: { abort: (err: Error) => void }) => {
+  await hostile.libp2p.handle(protocolFor(net, 'sync', '4.0.0'), (stream: { abort: (err: Error) => void }) => {
     opened++
     stream.abort(new Error('this peer aborts every sync session'))
   })
@@ -65,7 +65,7 @@ it('one peer gets at most two inbound sessions at once, and a session ends at it
   await hostile.dial(node.transport.addresses()[0] as string)
   const connection = hostile.libp2p.getConnections().find(c => c.remotePeer.toString() === node.transport.peerId)
   if (connection === undefined) throw new Error('not connected')
-  const streams = await Promise.all(Array.from({ length: 6 }, async () => await connection.newStream(protocolFor(net, 'sync', '3.0.0'))))
+  const streams = await Promise.all(Array.from({ length: 6 }, async () => await connection.newStream(protocolFor(net, 'sync', '4.0.0'))))
   // four are refused at once; the two it serves say nothing and end at the 1.5 s deadline (the idle timeout is 30 s)
   await waitFor(() => node.node.stats().sync.refused >= 4, { timeout: 5_000, message: 'refusals over the per-peer cap' })
   expect(node.node.stats().sync.refused).toBe(4)

@@ -14,9 +14,11 @@ const ACK_SYNC_DELAY_MS = 200
  * The delivery side of a point-to-point pipeline. Our envelopes are durably
  * in our mailbox log before `putPacket` resolves (that log is the outbox);
  * this pushes them to the peer directly: when the peer is connected, a sync
- * session with it at once; when not, it looks the peer up (peer store, then
- * the DHT through `transport.findPeer`), dials it, and the connection starts
- * a session. The peer's version vector in that session is its
+ * session with it at once; when not, and only with `directPush`, it looks
+ * the peer up (peer store, then the DHT through `transport.findPeer`),
+ * dials it, and the connection starts a session (without `directPush` it
+ * waits for the peer to connect: a look-up and a dial show who talks to
+ * whom). The peer's version vector in that session is its
  * acknowledgement (a delivery receipt): until it shows our highest
  * envelope, attempts repeat with backoff. Nothing here is needed for
  * correctness when the two are never online together: every node carries
@@ -25,6 +27,7 @@ const ACK_SYNC_DELAY_MS = 200
 export class Outbox {
   readonly #ctx: NodeContext
   readonly #peerId: string
+  readonly #directPush: boolean
   /** Highest seq of ours (in the mailbox log) the peer must hold. */
   #pending = 0
   /** Highest seq of ours the peer is known to hold. */
@@ -36,9 +39,20 @@ export class Outbox {
   #closed = false
   readonly #abort = new AbortController()
 
-  constructor (ctx: NodeContext, peerId: string) {
+  /** `directPush`: look the peer up and dial it when it is not connected (see the class). */
+  constructor (ctx: NodeContext, peerId: string, directPush: boolean) {
     this.#ctx = ctx
     this.#peerId = peerId
+    this.#directPush = directPush
+    ctx.transport.addEventListener('peer:connect', this.#onConnect)
+  }
+
+  /** Without direct push, the peer connecting (to us, or we to it for another reason) is when we push. */
+  readonly #onConnect = (evt: Event): void => {
+    if ((evt as CustomEvent<string>).detail === this.#peerId && !this.acknowledged) {
+      this.#delay = FIRST_RETRY_MS
+      void this.#attempt()
+    }
   }
 
   /** Whether the peer is known to hold every envelope put so far. */
@@ -61,6 +75,7 @@ export class Outbox {
 
   close (): void {
     this.#closed = true
+    this.#ctx.transport.removeEventListener('peer:connect', this.#onConnect)
     clearTimeout(this.#timer)
     clearTimeout(this.#syncTimer)
     this.#timer = undefined
@@ -71,6 +86,7 @@ export class Outbox {
   async #attempt (): Promise<void> {
     if (this.#closed || this.acknowledged || this.#attempting) return
     this.#attempting = true
+    let retry = true
     try {
       const transport = this.#ctx.transport
       if (!transport.started) return
@@ -78,12 +94,16 @@ export class Outbox {
         // connected: gossip is already carrying the envelopes; one sync session a little later
         // pushes whatever it missed and brings back the peer's vector (the acknowledgement) for many puts at once
         this.#syncSoon()
-      } else {
+      } else if (this.#directPush) {
+        this.#ctx.stats.mailbox.directPushes++
         await this.#dial()
+      } else {
+        // no look-up, no dial: the peer's next connection (peer:connect) or sync through any node delivers
+        retry = false
       }
     } finally {
       this.#attempting = false
-      this.#retryLater()
+      if (retry) this.#retryLater()
     }
   }
 

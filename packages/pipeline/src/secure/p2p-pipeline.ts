@@ -1,16 +1,17 @@
-import { AEAD_OVERHEAD_BYTES, bytesToHex, peerIdFromPublicKey } from '@pipes/identity'
+import { bytesToHex, peerIdFromPublicKey } from '@pipes/identity'
 import { BasePipeline } from '../base-pipeline.js'
 import { FLAG_ENCRYPTED, FLAG_PERSISTENT, FLAG_POINT_TO_POINT } from '../entry-codec.js'
 import { Mutex } from '@pipes/interface'
 import { Outbox } from './outbox.js'
-import { PAIR_TAG_BYTES, PairCodec } from './pair-codec.js'
+import { PAIR_OVERHEAD_BYTES, PairCodec } from './pair-codec.js'
 import { MAX_HISTORY_PAGE, pageLimit } from '../log/time-index.js'
 import type { HistoryOptions } from '../log/time-index.js'
 import type { NodeContext } from '../context.js'
-import type { UnsignedEntry } from '../entry-codec.js'
+import type { KvOp } from '../kv.js'
 import type { EncodedPayload, PayloadCodec } from '../payload-codec.js'
 import type { PersistentPipeline } from '../persistent-pipeline.js'
 import type { MailboxKind } from './mailbox/mailbox-kind.js'
+import type { Prekeys } from './prekeys.js'
 import type { AddPacketListenerOptions, Packet, PacketListener, ReceiptDetail } from '../types.js'
 import type { Identity } from '@pipes/identity'
 
@@ -25,7 +26,7 @@ export const MAILBOX_FLAGS = FLAG_PERSISTENT | FLAG_POINT_TO_POINT | FLAG_ENCRYP
  */
 export const mailboxCodec: PayloadCodec = {
   flags: FLAG_POINT_TO_POINT | FLAG_ENCRYPTED,
-  overheadBytes: PAIR_TAG_BYTES + AEAD_OVERHEAD_BYTES,
+  overheadBytes: PAIR_OVERHEAD_BYTES,
   encode: (data) => ({ payload: data, keyEpoch: 0 }),
   decode: (entry) => entry.payload
 }
@@ -37,13 +38,20 @@ export interface PeerRef {
 }
 
 /**
- * A point-to-point pipeline: packets sealed for one peer (pair key from
- * X25519 agreement), written to this node's log in the network-wide mailbox.
- * That log is the outbox: `putPacket` resolves once the envelope is durably
- * stored; gossip, a direct push to the peer (see {@link Outbox}) and sync
- * through any node carry it on. Both ends' envelopes of this pipeline are
- * delivered to its listeners, once each, in per-author order, across
- * restarts (a delivered watermark per author is stored).
+ * A point-to-point pipeline: packets sealed for one peer (message keys from
+ * the pair's ratchet, {@link PairCodec}), written to this node's log in the
+ * network-wide mailbox. That log is the outbox: `putPacket` resolves once
+ * the envelope is durably stored; gossip, a push to the peer (see
+ * {@link Outbox}) and sync through any node carry it on. Both ends'
+ * envelopes of this pipeline are delivered to its listeners, once each, in
+ * per-author order, across restarts (a delivered watermark per author is
+ * stored).
+ *
+ * Message keys are used once and forgotten, so no envelope can be opened
+ * again: the pipeline keeps the packets it sent and opened (under
+ * `/pipes/p2pm/<name>/<peer>/`, beside the ratchet state, written in the
+ * same batches), and `history()` reads them for the envelopes the mailbox
+ * still holds.
  */
 export class P2pPipeline extends BasePipeline {
   readonly kind = 'p2p' as const
@@ -52,9 +60,14 @@ export class P2pPipeline extends BasePipeline {
   readonly #mailbox: PersistentPipeline
   /** The mailbox's kind: our envelopes are put through it, within our quota. */
   readonly #mailboxKind: MailboxKind
-  readonly #codec: PairCodec
+  readonly #prekeys: Prekeys | undefined
+  #codec: PairCodec | undefined
   readonly #outbox: Outbox
   readonly #marksPrefix: string
+  /** Where the ratchet state and the kept packets are: `<prefix>state`, `<prefix>m/<author hex>/<seq>`. */
+  readonly #keptPrefix: string
+  /** Our packets put and not yet delivered to our listeners (the rest is read from the store). */
+  readonly #ownUndelivered = new Map<number, Uint8Array>()
   readonly #marks = new Map<string, number>()
   readonly #lock = new Mutex()
   readonly #ready: Promise<void>
@@ -62,14 +75,16 @@ export class P2pPipeline extends BasePipeline {
   readonly #onMailbox = async (packet: Packet): Promise<void> => { await this.#take(packet) }
   readonly #onReceipt = (evt: Event): void => { this.#outbox.receipt((evt as CustomEvent<ReceiptDetail>).detail) }
 
-  constructor (ctx: NodeContext, name: string, maxPacketBytes: number, peer: PeerRef, mailbox: PersistentPipeline, mailboxKind: MailboxKind) {
+  /** `directPush`: the outbox looks the peer up and dials it when it is not connected (see {@link Outbox}). */
+  constructor (ctx: NodeContext, name: string, maxPacketBytes: number, peer: PeerRef, mailbox: PersistentPipeline, mailboxKind: MailboxKind, directPush = false, prekeys?: Prekeys) {
     super(ctx, name, maxPacketBytes)
+    this.#prekeys = prekeys
     this.peer = peer
     this.#mailbox = mailbox
     this.#mailboxKind = mailboxKind
-    this.#codec = new PairCodec(ctx.identity, peer as Identity, ctx.networkId, name, mailboxCodec.flags)
-    this.#outbox = new Outbox(ctx, peer.id)
+    this.#outbox = new Outbox(ctx, peer.id, directPush)
     this.#marksPrefix = `/pipes/p2p/${bytesToHex(new TextEncoder().encode(name))}/${bytesToHex(peer.publicKey)}/`
+    this.#keptPrefix = `/pipes/p2pm/${bytesToHex(new TextEncoder().encode(name))}/${bytesToHex(peer.publicKey)}/`
     mailbox.addEventListener('receipt', this.#onReceipt)
     this.#ready = this.#open()
     this.#ready.catch(() => {})
@@ -80,13 +95,29 @@ export class P2pPipeline extends BasePipeline {
     for await (const { key, value } of this.ctx.kv.scan(this.#marksPrefix)) {
       if (value.length === 8) this.#marks.set(key.slice(this.#marksPrefix.length), Number(new DataView(value.buffer, value.byteOffset, 8).getBigUint64(0)))
     }
+    await this.#prekeys?.ready()
+    const [saved] = await this.ctx.kv.getMany([this.#keptPrefix + 'state'])
+    const codec = new PairCodec(this.ctx.identity, this.peer as Identity, this.ctx.networkId, this.name, mailboxCodec.flags, saved, this.#prekeys)
+    this.#codec = codec
     // envelopes of ours put before a restart: make sure the peer gets them
     let last = 0
     const self = bytesToHex(this.ctx.self.publicKey)
+    const held = new Set<string>()
     for await (const p of this.#mailbox.history()) {
-      if (bytesToHex(p.sender.publicKey) === self && this.#codec.matches(p.data)) last = p.seq
+      const author = bytesToHex(p.sender.publicKey)
+      if (!codec.matches(p.data, p.sender.publicKey, p.seq)) continue
+      held.add(this.#keptKey(author, p.seq))
+      if (author === self) last = p.seq
     }
     if (last > 0) this.#outbox.push(last)
+    // kept packets whose envelopes the mailbox dropped (expired) go with them
+    const gone: KvOp[] = []
+    for await (const { key } of this.ctx.kv.scan(this.#keptPrefix + 'm/')) if (!held.has(key)) gone.push({ key })
+    if (gone.length > 0) await this.ctx.committer.write(gone).catch(() => {})
+  }
+
+  #keptKey (authorHex: string, seq: number): string {
+    return `${this.#keptPrefix}m/${authorHex}/${String(seq).padStart(16, '0')}`
   }
 
   /** Resolves once the pipeline's state is loaded. */
@@ -96,7 +127,17 @@ export class P2pPipeline extends BasePipeline {
     this.checkPut(data)
     await this.#ready
     this.checkPut(data)
-    const put = await this.#mailboxKind.put((meta): EncodedPayload => this.#codec.encode(data, meta))
+    const codec = this.#codec as PairCodec
+    const put = await this.#mailboxKind.put((meta): EncodedPayload => {
+      const out = codec.encode(data, meta)
+      // the ratchet moved and only we keep this packet: both go to the store before (or with) the entry
+      this.#ownUndelivered.set(meta.seq, data)
+      this.ctx.committer.write([
+        { key: this.#keptPrefix + 'state', value: codec.ratchet.save() },
+        { key: this.#keptKey(bytesToHex(meta.author), meta.seq), value: data }
+      ]).catch(() => {})
+      return out
+    })
     this.ctx.stats.put++
     this.#outbox.push(put.seq)
     return { data, sender: this.ctx.self, timestamp: put.time.time, id: put.idHex, pipeline: this.name, seq: put.seq }
@@ -148,40 +189,58 @@ export class P2pPipeline extends BasePipeline {
     }
   }
 
-  /** One mailbox packet: ours to deliver if it is by an end, carries our tag, is new, and opens. */
+  /** One mailbox packet: ours to deliver if it is by an end, carries our tag, is new, and opens (or is one we put). */
   async #take (envelope: Packet): Promise<void> {
     await this.#lock.run(async () => {
       if (this.closed || this.listeners.size === 0) return
-      const authorHex = bytesToHex(envelope.sender.publicKey)
+      const codec = this.#codec
+      if (codec === undefined) return
+      const author = envelope.sender.publicKey
+      const authorHex = bytesToHex(author)
       if ((this.#marks.get(authorHex) ?? 0) >= envelope.seq) return
-      const packet = this.#open1(envelope)
-      if (packet === undefined) return
+      if (!codec.matches(envelope.data, author, envelope.seq)) return
+      const own = authorHex === bytesToHex(this.ctx.self.publicKey)
+      let data: Uint8Array | undefined
+      const writes: KvOp[] = []
+      if (own) {
+        data = this.#ownUndelivered.get(envelope.seq) ?? (await this.ctx.kv.getMany([this.#keptKey(authorHex, envelope.seq)]))[0]
+        this.#ownUndelivered.delete(envelope.seq)
+      } else {
+        try {
+          data = codec.decode({ author, seq: envelope.seq, keyEpoch: 0, flags: MAILBOX_FLAGS, payload: envelope.data })
+          writes.push({ key: this.#keptPrefix + 'state', value: codec.ratchet.save() }, { key: this.#keptKey(authorHex, envelope.seq), value: data })
+        } catch {
+          data = undefined
+        }
+      }
+      if (data === undefined) {
+        this.ctx.stats.undecryptable++
+        return
+      }
+      const packet: Packet = { ...envelope, data, pipeline: this.name }
       this.ctx.stats.delivered++
       await this.listeners.deliver(packet, this)
       this.#marks.set(authorHex, envelope.seq)
       const value = new Uint8Array(8)
       new DataView(value.buffer).setBigUint64(0, BigInt(envelope.seq))
-      // like the persistent pipeline's watermark: written with the next group commit (flushed by stop)
-      this.ctx.committer.write([{ key: this.#marksPrefix + authorHex, value }]).catch(() => {})
+      writes.push({ key: this.#marksPrefix + authorHex, value })
+      // like the persistent pipeline's watermark: written with the next group commit (flushed by stop);
+      // the ratchet state, the opened packet and the watermark land together
+      this.ctx.committer.write(writes).catch(() => {})
     })
   }
 
-  /** The packet inside a mailbox envelope, or undefined when it is not for this pipeline (or does not open: counted). */
-  #open1 (envelope: Packet): Packet | undefined {
+  /** The packet of this pair an envelope holds, as this node put or opened it, or undefined (another pair's, or not kept). */
+  async #kept (envelope: Packet): Promise<Packet | undefined> {
     const author = envelope.sender.publicKey
+    if (!(this.#codec as PairCodec).matches(envelope.data, author, envelope.seq)) return undefined
     const authorHex = bytesToHex(author)
-    if (authorHex !== bytesToHex(this.ctx.self.publicKey) && authorHex !== bytesToHex(this.peer.publicKey)) return undefined
-    if (!this.#codec.matches(envelope.data)) return undefined
-    const entry = { author, seq: envelope.seq, keyEpoch: 0, flags: MAILBOX_FLAGS, payload: envelope.data } as unknown as UnsignedEntry
-    try {
-      const data = this.#codec.decode(entry)
-      return { ...envelope, data, pipeline: this.name }
-    } catch {
-      this.ctx.stats.undecryptable++
-      return undefined
-    }
+    const [data] = await this.ctx.kv.getMany([this.#keptKey(authorHex, envelope.seq)])
+    const kept = data ?? (authorHex === bytesToHex(this.ctx.self.publicKey) ? this.#ownUndelivered.get(envelope.seq) : undefined)
+    return kept === undefined ? undefined : { ...envelope, data: kept, pipeline: this.name }
   }
 
+  /** The packets of both ends this node put or opened whose envelopes the mailbox still holds, in mailbox order (or one page of them). */
   async * history (options?: HistoryOptions): AsyncIterable<Packet> {
     await this.#ready
     if (options !== undefined) {
@@ -189,7 +248,7 @@ export class P2pPipeline extends BasePipeline {
       return
     }
     for await (const envelope of this.#mailbox.history()) {
-      const p = this.#open1(envelope)
+      const p = await this.#kept(envelope)
       if (p !== undefined) yield p
     }
   }
@@ -205,7 +264,7 @@ export class P2pPipeline extends BasePipeline {
       for await (const envelope of this.#mailbox.history({ ...cursor, limit: MAX_HISTORY_PAGE })) {
         read++
         last = envelope.id
-        const p = this.#open1(envelope)
+        const p = await this.#kept(envelope)
         if (p === undefined) continue
         yield p
         if (++given >= limit) return

@@ -33,7 +33,8 @@ function testClock (): { now: () => number, expireUpTo: () => Promise<void> } {
 }
 
 function mailbox (clock: { now: () => number }, extra: MailboxOptions = {}): MailboxOptions {
-  return { retentionMs: RETENTION_MS, sweepIntervalMs: 25, now: clock.now, ...extra }
+  // no prekey records: these tests count each author's envelopes and seqs
+  return { retentionMs: RETENTION_MS, sweepIntervalMs: 25, now: clock.now, prekeys: false, ...extra }
 }
 
 /** Mailbox entry records in a datastore, by author hex. */
@@ -69,9 +70,9 @@ describe('mailbox retention: quotas, expiry, checkpoints', () => {
     const storeV = await levelStore()
     dirs.push(storeV.dir)
     let v = await startNode({ network: net, name: 'victim', datastore: storeV.datastore, syncIntervalMs: 500, node: { mailbox: mailbox(clock, quota) } })
-    const many = await startNode({ network: net, name: 'many', syncIntervalMs: 500 })
-    const big = await startNode({ network: net, name: 'big', syncIntervalMs: 500 })
-    const honest = await startNode({ network: net, name: 'honest', syncIntervalMs: 500 })
+    const many = await startNode({ network: net, name: 'many', syncIntervalMs: 500, node: { mailbox: { prekeys: false } } })
+    const big = await startNode({ network: net, name: 'big', syncIntervalMs: 500, node: { mailbox: { prekeys: false } } })
+    const honest = await startNode({ network: net, name: 'honest', syncIntervalMs: 500, node: { mailbox: { prekeys: false } } })
     running.push(v, many, big, honest)
     const bob = generateIdentity('bob')
     for (const n of [many, big, honest]) await connect(n, v)
@@ -218,7 +219,7 @@ describe('mailbox retention: quotas, expiry, checkpoints', () => {
     const net = networkId('mbx')
     const clock = testClock()
     const v = await startNode({ network: net, name: 'victim', syncIntervalMs: 60_000, node: { mailbox: mailbox(clock) } })
-    const x = await startNode({ network: net, name: 'writer', syncIntervalMs: 60_000 })
+    const x = await startNode({ network: net, name: 'writer', syncIntervalMs: 60_000, node: { mailbox: { prekeys: false } } })
     running.push(v, x)
     await connect(x, v)
     const forks: ForkDetail[] = []
@@ -250,7 +251,7 @@ describe('mailbox retention: quotas, expiry, checkpoints', () => {
       SyncFrame.encode({ kind: SyncFrame.Kind.DONE }),
       SyncFrame.encode({ kind: SyncFrame.Kind.ACK, pipeline: MAILBOX_PIPELINE, heads: [], last: true })
     ]
-    const result = await hostile.sendFrames(v.transport.peerId, `/pipes/${net}/sync/3.0.0`, session as Array<Uint8Array<ArrayBuffer>>, { readForMs: 5000 })
+    const result = await hostile.sendFrames(v.transport.peerId, `/pipes/${net}/sync/4.0.0`, session as Array<Uint8Array<ArrayBuffer>>, { readForMs: 5000 })
     expect(result.reset).toBe(false)
     await waitFor(() => v.node.stats().mailbox.checkpointsDropped === 4, { timeout: 10_000, message: 'four bad checkpoints dropped' })
     const after = v.node.stats()

@@ -1,8 +1,12 @@
 import { waitFor } from '@pipes/testkit'
-import { decodeEntry } from '../../src/index.js'
-import { dec } from '../helpers.js'
+import { topicFor } from '@pipes/transport'
+import { bytesToHex } from '@pipes/identity'
+import { decodeEntry, MAILBOX_PIPELINE } from '../../src/index.js'
+import { decodeWire } from '../../src/entry-codec.js'
+import { PREKEY_RECORD_BYTES } from '../../src/secure/prekeys.js'
+import { connect, dec, startNode } from '../helpers.js'
 import type { DecodedEntry, EncryptedPipeline, Packet } from '../../src/index.js'
-import { connect, startNode } from '../helpers.js'
+import type { SealedEntry } from '../../src/secure/encrypted-codec.js'
 import type { TestNode } from '../helpers.js'
 import type { Datastore } from 'interface-datastore'
 
@@ -75,4 +79,31 @@ export async function aliceBobDave (network: string, name: string, running: Test
   await hasEpoch(pb, 1, 'bob')
   await hasEpoch(pd, 1, 'dave')
   return { a, b, d, pa, pb, pd, got }
+}
+
+/**
+ * alice and bob, both connected to carol only (pushed to `running` to be
+ * stopped); `seenByC` collects every mailbox message carol receives on gossip.
+ */
+export async function triangle (net: string, running: TestNode[]): Promise<{ a: TestNode, b: TestNode, c: TestNode, seenByC: Uint8Array[] }> {
+  const a = await startNode({ network: net, name: 'alice' })
+  const b = await startNode({ network: net, name: 'bob' })
+  const c = await startNode({ network: net, name: 'carol' })
+  running.push(a, b, c)
+  await connect(a, c)
+  await connect(b, c)
+  const seenByC: Uint8Array[] = []
+  c.transport.subscribe(topicFor(net, MAILBOX_PIPELINE), (msg) => { seenByC.push(msg.data) })
+  return { a, b, c, seenByC }
+}
+
+/** The point-to-point envelopes a node stores in its mailbox (prekey records left out), read from its datastore. */
+export async function storedEnvelopes (datastore: Datastore): Promise<SealedEntry[]> {
+  const out: SealedEntry[] = []
+  for await (const { value } of datastore.query({ prefix: `/pipes/log/${bytesToHex(new TextEncoder().encode(MAILBOX_PIPELINE))}/e/` })) {
+    // a stored record: a flag byte and the 32-byte id, then the wire entry
+    const entry = decodeWire(value.subarray(33))?.entry
+    if (entry !== undefined && entry.payload.length !== PREKEY_RECORD_BYTES) out.push(entry)
+  }
+  return out
 }

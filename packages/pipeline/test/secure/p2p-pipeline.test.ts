@@ -1,10 +1,9 @@
 import { generateIdentity } from '@pipes/identity'
 import { DeliveryChecker, waitFor } from '@pipes/testkit'
-import { topicFor } from '@pipes/transport'
 import { afterEach, describe, expect, it } from 'vitest'
 import { MAILBOX_PIPELINE } from '../../src/index.js'
 import { connect, dec, enc, levelStore, networkId, recordInto, removeDir, startNode } from '../helpers.js'
-import { countIn, countMarker } from './net-helpers.js'
+import { countIn, countMarker, triangle } from './net-helpers.js'
 import type { Packet, Pipeline } from '../../src/index.js'
 import type { TestNode } from '../helpers.js'
 
@@ -25,17 +24,9 @@ describe('point-to-point pipeline', () => {
   })
 
   it('A -> B through C: B reads everything, C (connected to both) stores and relays ciphertext only', async () => {
-    const net = networkId('p2p')
-    const a = await startNode({ network: net, name: 'alice' })
-    const b = await startNode({ network: net, name: 'bob' })
-    const c = await startNode({ network: net, name: 'carol' })
-    running.push(a, b, c)
-    await connect(a, c)
-    await connect(b, c)
-    // everything c receives on the mailbox topic
-    const seenByC: Uint8Array[] = []
-    c.transport.subscribe(topicFor(net, MAILBOX_PIPELINE), (msg) => { seenByC.push(msg.data) })
-    const pa = a.node.createPipeline({ name: DM, peer: b.identity.public() })
+    // everything c receives on the mailbox topic goes to seenByC
+    const { a, b, c, seenByC } = await triangle(networkId('p2p'), running)
+    const pa = a.node.createPipeline({ name: DM, peer: b.identity.public(), directPush: true })
     const pb = b.node.createPipeline({ name: DM, peer: a.identity.public() })
     expect(pa.kind).toBe('p2p')
     const checker = new DeliveryChecker()

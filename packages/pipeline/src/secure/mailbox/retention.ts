@@ -29,6 +29,13 @@ export interface MailboxOptions {
   sweepIntervalMs?: number
   /** The clock expiry is measured by, in ms since the epoch; default `Date.now` (tests move it). */
   now?: () => number
+  /**
+   * Publish a signed prekey in our mailbox log with our first point-to-point
+   * pipeline (and again every half retention), so peers' first envelopes to
+   * us are forward secret; default true. With false, a peer's first flight
+   * is sealed to our identity key.
+   */
+  prekeys?: boolean
 }
 
 /** {@link MailboxOptions} with every default filled in. */
@@ -39,6 +46,7 @@ export interface MailboxConfig {
   maxBytes: number
   sweepIntervalMs: number
   now: () => number
+  prekeys: boolean
 }
 
 /**
@@ -46,18 +54,20 @@ export interface MailboxConfig {
  * @throws {@link InvalidPipelineArgumentError} when a field has the wrong type or range
  */
 export function mailboxConfig (options: MailboxOptions | undefined): MailboxConfig {
-  if (options !== undefined && (options === null || typeof options !== 'object')) throw new InvalidPipelineArgumentError('createPipesNode: mailbox must be an object { retentionMs?, maxEntriesPerAuthor?, maxBytesPerAuthor?, maxBytes?, sweepIntervalMs? }')
+  if (options !== undefined && (options === null || typeof options !== 'object')) throw new InvalidPipelineArgumentError('createPipesNode: mailbox must be an object { retentionMs?, maxEntriesPerAuthor?, maxBytesPerAuthor?, maxBytes?, sweepIntervalMs?, prekeys? }')
   const o = options ?? {}
   const retentionMs = positive(o.retentionMs, DEFAULT_MAILBOX_RETENTION_MS, 'retentionMs')
   const now = o.now ?? Date.now
   if (typeof now !== 'function') throw new InvalidPipelineArgumentError('createPipesNode: mailbox.now must be a function returning ms since the epoch')
+  if (o.prekeys !== undefined && typeof o.prekeys !== 'boolean') throw new InvalidPipelineArgumentError('createPipesNode: mailbox.prekeys must be true or false')
   return {
     retentionMs,
     maxEntriesPerAuthor: positive(o.maxEntriesPerAuthor, DEFAULT_MAILBOX_ENTRIES_PER_AUTHOR, 'maxEntriesPerAuthor'),
     maxBytesPerAuthor: positive(o.maxBytesPerAuthor, DEFAULT_MAILBOX_BYTES_PER_AUTHOR, 'maxBytesPerAuthor'),
     maxBytes: positive(o.maxBytes, DEFAULT_MAILBOX_BYTES, 'maxBytes'),
     sweepIntervalMs: positive(o.sweepIntervalMs, Math.min(60 * 60 * 1000, Math.max(1, Math.floor(retentionMs / 4))), 'sweepIntervalMs'),
-    now
+    now,
+    prekeys: o.prekeys ?? true
   }
 }
 
