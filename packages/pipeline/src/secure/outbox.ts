@@ -50,7 +50,7 @@ export class Outbox {
   /** Without direct push, the peer connecting (to us, or we to it for another reason) is when we push. */
   readonly #onConnect = (evt: Event): void => {
     if ((evt as CustomEvent<string>).detail === this.#peerId && !this.acknowledged) {
-      this.#delay = FIRST_RETRY_MS
+      this.#retries = 0
       void this.#attempt()
     }
   }
