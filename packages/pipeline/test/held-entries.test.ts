@@ -3,6 +3,7 @@ import { generateIdentity, randomBytes } from '@pipes/identity'
 import { waitFor } from '@pipes/testkit'
 import { afterEach, describe, expect, it } from 'vitest'
 import { decodeEntry, encodeEntry, FLAG_ENCRYPTED, FLAG_PERSISTENT } from '../src/index.js'
+import { PAYLOAD_VERSION } from '../src/secure/encrypted-codec.js'
 import { dec, enc, networkId, startNode, syncSide } from './helpers.js'
 import type { EncryptedPipeline, Packet } from '../src/index.js'
 import type { StoredParts } from '../src/stored-parts.js'
@@ -18,16 +19,23 @@ function ingestSide (p: EncryptedPipeline): StoredParts {
   return syncSide(p)
 }
 
-/** `count` chained entries of `author` in an encrypted pipeline, sealed (so it says) under `keyEpoch`: random bytes no key opens. */
+/** `count` chained entries of `author` in an encrypted pipeline, sealed (so it says) under `keyEpoch` and a key id nobody holds: random bytes no key opens. */
 async function sealedEntries (network: string, author: LocalIdentity, count: number, payloadBytes: number, keyEpoch: number): Promise<Uint8Array[]> {
   const out: Uint8Array[] = []
   let prev = new Uint8Array(0)
   for (let seq = 1; seq <= count; seq++) {
-    const e = await encodeEntry(author, { network, pipeline: ROOM, seq, prev, time: Date.now(), flags: FLAG_PERSISTENT | FLAG_ENCRYPTED, keyEpoch, payload: new Uint8Array(bulkRandom(payloadBytes)) })
+    const e = await encodeEntry(author, { network, pipeline: ROOM, seq, prev, time: Date.now(), flags: FLAG_PERSISTENT | FLAG_ENCRYPTED, keyEpoch, payload: unknownKeyPayload(payloadBytes) })
     out.push(e.wire)
     prev = Uint8Array.from(Buffer.from(e.id, 'hex'))
   }
   return out
+}
+
+/** A payload of the sealed format (version 2, then an 8-byte key id and an 8-byte control ref) under a random key id: it waits for a key that never comes. */
+function unknownKeyPayload (bytes: number): Uint8Array {
+  const payload = new Uint8Array(bulkRandom(bytes))
+  payload[0] = PAYLOAD_VERSION
+  return payload
 }
 
 /** Every wire entry a pipeline would serve to an empty peer, by author (hex of the author key). */

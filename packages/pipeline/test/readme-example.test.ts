@@ -21,7 +21,7 @@ describe('README example', () => {
     expect(await runExample(packageDir, second as string, 90_000)).toEqual([
       'dm alice: only bob reads this',
       'room alice: for members',
-      'epoch 2 alice bob dave',
+      'epoch 3 alice bob dave',
       'notes alice: by passphrase'
     ])
   }, 120_000)

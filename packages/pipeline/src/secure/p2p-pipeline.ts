@@ -1,4 +1,4 @@
-import { bytesToHex, peerIdFromPublicKey } from '@pipes/identity'
+import { aeadOpen, aeadSeal, bytesToHex, hkdf, peerIdFromPublicKey, utf8Encode } from '@pipes/identity'
 import { BasePipeline } from '../base-pipeline.js'
 import { FLAG_ENCRYPTED, FLAG_PERSISTENT, FLAG_POINT_TO_POINT } from '../entry-codec.js'
 import { Mutex } from '@pipes/interface'
@@ -13,11 +13,19 @@ import type { PersistentPipeline } from '../persistent-pipeline.js'
 import type { MailboxKind } from './mailbox/mailbox-kind.js'
 import type { Prekeys } from './prekeys.js'
 import type { AddPacketListenerOptions, Packet, PacketListener, ReceiptDetail } from '../types.js'
-import type { Identity } from '@pipes/identity'
+import type { Identity, LocalIdentity } from '@pipes/identity'
 
 /** Name of the network-wide mailbox log every node carries (reserved: apps cannot create it). */
 export const MAILBOX_PIPELINE = 'pipes:mailbox'
 /** Flags of mailbox entries. */
+/** HKDF info of the key that seals a point-to-point pipeline's kept state and packets at rest. */
+const REST_INFO = 'pipes/p2p/at-rest/v1'
+
+/** The key that seals what a point-to-point pipeline keeps under `prefix` (`/pipes/p2pm/<name>/<peer>/`): only the identity opens it. */
+export function restKeyFor (identity: LocalIdentity, prefix: string): Uint8Array {
+  return hkdf(identity.secretKey, { info: REST_INFO, salt: utf8Encode(prefix) })
+}
+
 export const MAILBOX_FLAGS = FLAG_PERSISTENT | FLAG_POINT_TO_POINT | FLAG_ENCRYPTED
 
 /**
@@ -66,6 +74,8 @@ export class P2pPipeline extends BasePipeline {
   readonly #marksPrefix: string
   /** Where the ratchet state and the kept packets are: `<prefix>state`, `<prefix>m/<author hex>/<seq>`. */
   readonly #keptPrefix: string
+  /** Seals what is kept at rest (ratchet state, packets), so the store alone reads none of it: HKDF of the identity's secret key. */
+  readonly #restKey: Uint8Array
   /** Our packets put and not yet delivered to our listeners (the rest is read from the store). */
   readonly #ownUndelivered = new Map<number, Uint8Array>()
   readonly #marks = new Map<string, number>()
@@ -85,6 +95,7 @@ export class P2pPipeline extends BasePipeline {
     this.#outbox = new Outbox(ctx, peer.id, directPush)
     this.#marksPrefix = `/pipes/p2p/${bytesToHex(new TextEncoder().encode(name))}/${bytesToHex(peer.publicKey)}/`
     this.#keptPrefix = `/pipes/p2pm/${bytesToHex(new TextEncoder().encode(name))}/${bytesToHex(peer.publicKey)}/`
+    this.#restKey = restKeyFor(ctx.identity, this.#keptPrefix)
     mailbox.addEventListener('receipt', this.#onReceipt)
     this.#ready = this.#open()
     this.#ready.catch(() => {})
@@ -96,7 +107,7 @@ export class P2pPipeline extends BasePipeline {
       if (value.length === 8) this.#marks.set(key.slice(this.#marksPrefix.length), Number(new DataView(value.buffer, value.byteOffset, 8).getBigUint64(0)))
     }
     await this.#prekeys?.ready()
-    const [saved] = await this.ctx.kv.getMany([this.#keptPrefix + 'state'])
+    const saved = await this.#readKept(this.#keptPrefix + 'state')
     const codec = new PairCodec(this.ctx.identity, this.peer as Identity, this.ctx.networkId, this.name, mailboxCodec.flags, saved, this.#prekeys)
     this.#codec = codec
     // envelopes of ours put before a restart: make sure the peer gets them
@@ -116,6 +127,26 @@ export class P2pPipeline extends BasePipeline {
     if (gone.length > 0) await this.ctx.committer.write(gone).catch(() => {})
   }
 
+  /** A write of `value` at `key`, sealed under the rest key and bound to its key. */
+  #sealed (key: string, value: Uint8Array): KvOp {
+    return { key, value: aeadSeal(this.#restKey, value, utf8Encode(key)) }
+  }
+
+  /** What {@link #sealed} wrote at `key`, or undefined when absent or not opening (another identity's, or damaged). */
+  #opened (key: string, value: Uint8Array | undefined): Uint8Array | undefined {
+    if (value === undefined) return undefined
+    try {
+      return aeadOpen(this.#restKey, value, utf8Encode(key))
+    } catch {
+      return undefined
+    }
+  }
+
+  async #readKept (key: string): Promise<Uint8Array | undefined> {
+    const [value] = await this.ctx.kv.getMany([key])
+    return this.#opened(key, value)
+  }
+
   #keptKey (authorHex: string, seq: number): string {
     return `${this.#keptPrefix}m/${authorHex}/${String(seq).padStart(16, '0')}`
   }
@@ -133,8 +164,8 @@ export class P2pPipeline extends BasePipeline {
       // the ratchet moved and only we keep this packet: both go to the store before (or with) the entry
       this.#ownUndelivered.set(meta.seq, data)
       this.ctx.committer.write([
-        { key: this.#keptPrefix + 'state', value: codec.ratchet.save() },
-        { key: this.#keptKey(bytesToHex(meta.author), meta.seq), value: data }
+        this.#sealed(this.#keptPrefix + 'state', codec.ratchet.save()),
+        this.#sealed(this.#keptKey(bytesToHex(meta.author), meta.seq), data)
       ]).catch(() => {})
       return out
     })
@@ -203,12 +234,12 @@ export class P2pPipeline extends BasePipeline {
       let data: Uint8Array | undefined
       const writes: KvOp[] = []
       if (own) {
-        data = this.#ownUndelivered.get(envelope.seq) ?? (await this.ctx.kv.getMany([this.#keptKey(authorHex, envelope.seq)]))[0]
+        data = this.#ownUndelivered.get(envelope.seq) ?? await this.#readKept(this.#keptKey(authorHex, envelope.seq))
         this.#ownUndelivered.delete(envelope.seq)
       } else {
         try {
           data = codec.decode({ author, seq: envelope.seq, keyEpoch: 0, flags: MAILBOX_FLAGS, payload: envelope.data })
-          writes.push({ key: this.#keptPrefix + 'state', value: codec.ratchet.save() }, { key: this.#keptKey(authorHex, envelope.seq), value: data })
+          writes.push(this.#sealed(this.#keptPrefix + 'state', codec.ratchet.save()), this.#sealed(this.#keptKey(authorHex, envelope.seq), data))
         } catch {
           data = undefined
         }
@@ -235,7 +266,7 @@ export class P2pPipeline extends BasePipeline {
     const author = envelope.sender.publicKey
     if (!(this.#codec as PairCodec).matches(envelope.data, author, envelope.seq)) return undefined
     const authorHex = bytesToHex(author)
-    const [data] = await this.ctx.kv.getMany([this.#keptKey(authorHex, envelope.seq)])
+    const data = await this.#readKept(this.#keptKey(authorHex, envelope.seq))
     const kept = data ?? (authorHex === bytesToHex(this.ctx.self.publicKey) ? this.#ownUndelivered.get(envelope.seq) : undefined)
     return kept === undefined ? undefined : { ...envelope, data: kept, pipeline: this.name }
   }

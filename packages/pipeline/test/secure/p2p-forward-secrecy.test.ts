@@ -1,10 +1,11 @@
 // Forward secrecy of point-to-point pipelines, through real nodes: what a storing peer kept, opened
 // later with both ends' stolen identity keys and stores.
-import { bytesToHex, utf8Decode } from '@pipes/identity'
+import { aeadOpen, bytesToHex, utf8Decode, utf8Encode } from '@pipes/identity'
 import { waitFor } from '@pipes/testkit'
 import { Key } from 'interface-datastore'
 import { afterEach, describe, expect, it } from 'vitest'
 import { PairCodec } from '../../src/secure/pair-codec.js'
+import { restKeyFor } from '../../src/secure/p2p-pipeline.js'
 import type { PrekeySource } from '../../src/secure/pair-codec.js'
 import { connect, dec, enc, networkId, startNode } from '../helpers.js'
 import { storedEnvelopes } from './net-helpers.js'
@@ -61,8 +62,10 @@ describe('point-to-point forward secrecy', () => {
     await a.stop()
     await b.stop()
     const stateOf = async (n: TestNode, peer: TestNode): Promise<Uint8Array | undefined> => {
-      const key = new Key(`/pipes/p2pm/${bytesToHex(new TextEncoder().encode('dm'))}/${bytesToHex(peer.identity.publicKey)}/state`)
-      return await n.datastore.has(key) ? await n.datastore.get(key) : undefined
+      // sealed at rest under the node's identity, which the thief holds
+      const prefix = `/pipes/p2pm/${bytesToHex(new TextEncoder().encode('dm'))}/${bytesToHex(peer.identity.publicKey)}/`
+      const key = new Key(`${prefix}state`)
+      return await n.datastore.has(key) ? aeadOpen(restKeyFor(n.identity, prefix), await n.datastore.get(key), utf8Encode(key.toString())) : undefined
     }
     const states = { a: await stateOf(a, b), b: await stateOf(b, a) }
     const prekeysOf = async (n: TestNode): Promise<PrekeySource> => {

@@ -11,7 +11,7 @@ describe('control records that arrive before the genesis', () => {
     const view = new Membership(member, owner.publicKey, scope)
     const clock = new RecordClock()
     // well-formed grant records carrying 512 KiB of padding each, from someone who is not an admin
-    const padded = utf8Encode(JSON.stringify({ v: 1, type: 'grant', epoch: 1, grants: [], pad: 'x'.repeat(512 * 1024) }))
+    const padded = utf8Encode(JSON.stringify({ v: 2, type: 'grant', epoch: 1, key: '00'.repeat(8), grants: [], pad: 'x'.repeat(512 * 1024) }))
     const outcomes: string[] = []
     for (let i = 0; i < 16; i++) outcomes.push(await view.apply(clock.next(stranger.publicKey, padded)))
     expect(outcomes.filter(o => o === 'pending').length).toBeLessThanOrEqual(8)
