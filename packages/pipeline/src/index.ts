@@ -41,12 +41,14 @@ export { DEFAULT_SYNC_LIMITS } from './sync-session.js'
 export { DEFAULT_BUFFER_LIMITS } from './buffer-limits.js'
 export { datastoreDurableStore, durableStoreOf, levelDurableStore } from './kv.js'
 export type { DurableStore, KvOp } from './kv.js'
+export { openIndexedDbStore } from './idb-store.js'
+export type { IndexedDbStore, IndexedDbStoreOptions } from './idb-store.js'
 export type { SyncLimits } from './sync-session.js'
 export type { BufferLimits } from './buffer-limits.js'
 export type { BatchLimits } from './persistent-pipeline.js'
 export {
   InvalidPipelineArgumentError, InvalidPipelineNameError, InvalidSecureOptionError, KeyUnavailableError, MembershipError, type MembershipErrorCode, NodeStoppedError,
-  MailboxQuotaError, OwnHeadsUnknownError, PacketTooLargeError, PayloadAuthenticationError, PipelineExistsError, SigningError, StorageError, StoreFailedError
+  MailboxQuotaError, OwnHeadsUnknownError, PacketTooLargeError, PayloadAuthenticationError, PipelineExistsError, SigningError, StorageError, StorageFullError, StoreFailedError
 } from './errors.js'
 export { entryMessageId, ENTRY_VERSION, FLAG_ENCRYPTED, FLAG_PERSISTENT, FLAG_POINT_TO_POINT } from './entry-codec.js'
 export { attachEntrySignature, decodeEntry, encodeEntry, encodeUnsignedEntry, entrySigningBytes } from './entry-api.js'

@@ -91,6 +91,17 @@ export class CorruptConfigError extends PipesError {
   }
 }
 
+/** A browser profile is in use by another tab (its Web Lock is held), or locks are missing. */
+export class ProfileLockedError extends PipesError {
+  static override name = 'ProfileLockedError'
+  /** The profile (the `apiPath` of the browser storage). */
+  readonly profile: string
+  constructor (profile: string, reason: string) {
+    super('ERR_PROFILE_LOCKED', `The Pipes profile "${profile}" cannot be opened here: ${reason}.`)
+    this.profile = profile
+  }
+}
+
 /** The `PlatformAPI` (or a node of it) was used after `close()`. */
 export class ClosedError extends PipesError {
   static override name = 'ClosedError'

@@ -254,7 +254,7 @@ export class PlatformAPI {
           const pipes = createPipesNode({
             identity,
             transport,
-            datastore: store.datastore,
+            ...(store.store === undefined ? { datastore: store.datastore } : { store: store.store }),
             restored,
             ...(this.#options.syncIntervalMs === undefined ? {} : { syncIntervalMs: this.#options.syncIntervalMs })
           })
