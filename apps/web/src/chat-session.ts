@@ -36,6 +36,14 @@ function conversationOf (m: ChatMessage, selfId: string): Conversation {
   return { kind: 'general' }
 }
 
+/**
+ * Like the CLI's: delivery receipts (pending → delivered) come with sync
+ * sessions, so a person waits about this long to see the mark; and the
+ * relay is redialed quickly once it is back.
+ */
+const SYNC_INTERVAL_MS = 2000
+const REDIAL = { baseDelayMs: 250, maxDelayMs: 5000 }
+
 export class ChatSession {
   readonly chat: Chat
   readonly config: WebConfig
@@ -49,7 +57,7 @@ export class ChatSession {
 
   constructor (config: WebConfig) {
     this.config = config
-    this.chat = new Chat(config.profile, { platform: { storage: createIndexedDbStorage(config.profile) } })
+    this.chat = new Chat(config.profile, { platform: { storage: createIndexedDbStorage(config.profile), syncIntervalMs: SYNC_INTERVAL_MS, transport: { redial: REDIAL } } })
     this.#rooms = new RoomBook(config.profile)
   }
 
