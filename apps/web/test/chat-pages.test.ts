@@ -7,7 +7,7 @@ import { freePort, launchBrowser, startRelay } from './harness.js'
 import { buildPage, messageIn, nodeChat, openConversation, openUser, screenshot, send, servePage, waitOnline } from './web-app.js'
 import type { RelayProcess } from './harness.js'
 import type { Chat } from '@pipes/chat'
-import type { BrowserContext } from 'playwright-core'
+import type { BrowserContext, Page } from 'playwright-core'
 
 const scratch = new Scratch('pipes-web-chat-')
 let relay: RelayProcess
@@ -79,7 +79,22 @@ it('two pages and a Node chat talk in the channel, privately and in a room; a re
   expect(carol.got).not.toContain('@only for bob')
   await screenshot(bob, 'chat-4-room-after-removal-bob')
   await screenshot(alice, 'chat-4-room-after-removal-alice')
+
+  // a phone's width: the conversation list folds behind a button, the composer stays in reach
+  await bob.setViewportSize({ width: 390, height: 780 })
+  await openConversationOnPhone(bob, 'General')
+  await bob.getByLabel('Message', { exact: true }).waitFor()
+  await messageIn(bob, 'hello from carol').waitFor()
+  await screenshot(bob, 'chat-5-phone-bob')
 }, 180_000)
+
+async function openConversationOnPhone (page: Page, title: string): Promise<void> {
+  const menu = page.getByRole('button', { name: 'Conversations' })
+  await menu.click()
+  expect(await menu.getAttribute('aria-expanded')).toBe('true')
+  await openConversation(page, title)
+  expect(await menu.getAttribute('aria-expanded')).toBe('false')
+}
 
 /** Alice's id, as carol's node learned it from her signed messages. */
 async function waitForOwner (carol: { chat: Chat }): Promise<string> {
