@@ -79,6 +79,8 @@ export class ChatSession {
    * node keeps dialing the relay.
    */
   async start (): Promise<void> {
+    // ask the browser not to evict this origin's data under storage pressure (it may say no)
+    void globalThis.navigator?.storage?.persist?.().catch(() => false)
     await this.#saveNetwork()
     this.chat.setListener(m => { this.#add(m) })
     await this.chat.connectToNetwork(this.config.network)
