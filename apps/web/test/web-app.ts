@@ -22,7 +22,7 @@ export async function buildPage (scratch: Scratch): Promise<string> {
 }
 
 /** Serves a built page with `config.json` naming the relay. */
-export async function servePage (scratch: Scratch, dir: string, relay: string): Promise<string> {
+export async function servePage (scratch: Scratch, dir: string, relay: string | undefined): Promise<string> {
   await writeFile(join(dir, 'config.json'), JSON.stringify({ relay, network: 'pipes' }))
   return await serveStatic(scratch, dir)
 }
