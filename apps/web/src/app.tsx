@@ -8,6 +8,7 @@ import { ChatSession, conversationKey } from './chat-session.js'
 import { describeError } from './errors.js'
 import { MessageList } from './message-list.js'
 import { RoomPanel, RoomForms } from './rooms.js'
+import { Search } from './search.js'
 import type { Conversation, NetworkState } from './chat-session.js'
 import type { WebConfig } from './config.js'
 
@@ -130,6 +131,7 @@ function ChatView ({ session }: { session: ChatSession }) {
         <RoomForms session={session} onOpened={name => { setTarget({ kind: 'room', name }); setMenu(false) }} />
       </nav>
       <main class="main">
+        <Search session={session} onOpen={c => { setTarget(c) }} />
         <h2 id="conversation-title">{titleOf(session, target)}</h2>
         {target.kind === 'room' && <RoomPanel session={session} room={target.name} />}
         <MessageList key={conversationKey(target)} session={session} messages={session.messages(target)} labelledBy="conversation-title" />

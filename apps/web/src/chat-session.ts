@@ -196,6 +196,9 @@ export class ChatSession {
     return { kind: 'catching-up', received: got }
   }
 
+  /** The conversation a message belongs to (to open it from a search result). */
+  conversationOf (m: ChatMessage): Conversation { return conversationOf(m, this.selfId) }
+
   /** The messages of a conversation, oldest first. */
   messages (c: Conversation): ShownMessage[] { return this.#messages.get(conversationKey(c)) ?? [] }
 

@@ -59,6 +59,15 @@ describe('IndexedDB DurableStore', () => {
     }
   })
 
+  it('reads a page of a range forwards and backwards, only as far as the limit', async () => {
+    const page = await open()
+    try {
+      expect(await call(page, 'storeRange', 'kv-r')).toEqual({ forward: ['t/2', 't/3', 't/4'], back: ['t/7', 't/6'], open: ['t/9'] })
+    } finally {
+      await page.close()
+    }
+  })
+
   it('a batch with one value it cannot store stores none of it', async () => {
     const page = await open()
     try {

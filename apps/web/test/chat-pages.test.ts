@@ -1,5 +1,5 @@
 // Two pages and a Node chat on one `pipes relay`: the main channel, a
-// private message and a room with a removal, in real Chromium.
+// private message, a room with a removal and a search, in real Chromium.
 import { join } from 'node:path'
 import { Scratch, waitFor } from '@pipes/test-support'
 import { afterAll, beforeAll, expect, it } from 'vitest'
@@ -65,6 +65,18 @@ it('two pages and a Node chat talk in the channel, privately and in a room; a re
   await messageIn(bob, 'welcome to the room').waitFor({ timeout: 30_000 })
   await waitFor(() => carol.got.includes('#team welcome to the room'), { timeout: 30_000, message: 'carol reads the room' })
   await screenshot(bob, 'chat-3-room-bob')
+
+  // search (chat.search): bob finds the room message by a half-typed word, highlighted, from another conversation
+  await openConversation(bob, 'General')
+  await bob.getByLabel('Search messages').fill('welcom')
+  await bob.getByRole('button', { name: 'Search', exact: true }).click()
+  const hit = bob.getByRole('list', { name: 'Search results' }).getByRole('listitem').filter({ hasText: 'welcome to the room' })
+  await hit.waitFor()
+  expect(await hit.locator('mark').first().textContent()).toBe('welcome')
+  expect(await hit.textContent()).toContain('#team')
+  await screenshot(bob, 'chat-3b-search-bob')
+  await hit.getByRole('button').click()
+  await bob.locator('#conversation-title', { hasText: '#team' }).waitFor()
 
   // removal: after it, what alice writes reaches carol, never bob's page
   const remove = alice.getByRole('button', { name: 'Remove bob from #team' })

@@ -7,81 +7,34 @@
  * sections, "Private Chat" and "Encrypted Chat" (left open in the tutorial), are written
  * here: `sendPrivateMessage` and rooms (`createRoom`, `joinRoom`).
  */
-import { InvalidSecureOptionError, PipelineExistsError } from '@pipes/pipeline'
 import { PlatformAPI } from '@pipes/platform'
+import { conversationOf, MAIN, privateConversation, privateMarks, roomConversation } from './conversation.js'
 import {
-  AlreadyConnectedError, ChatNotConnectedError, InvalidChatOptionsError, InvalidRecipientError, InvalidRoomError, UserAlreadyConfiguredError
+  AlreadyConnectedError, ChatNotConnectedError, InvalidChatOptionsError, InvalidHistoryOptionsError, InvalidRecipientError, NotMessageAuthorError,
+  UnknownMessageError, UserAlreadyConfiguredError
 } from './errors.js'
-import { assertSendable, decodeMessage, encodeMessage, sentMessage } from './message.js'
+import { MAX_PIPELINE_NAME_LENGTH } from './chat-options.js'
+import { ChatNetwork } from './chat-network.js'
+import { Conversations } from './conversations.js'
+import { messagePages, pageOf } from './history.js'
+import { assertSendable, decodeRecord, encodeMessage, sentMessage } from './message.js'
 import { PrivateChats } from './private-chat.js'
-import { identityOf, Room, ROOM_NAME } from './room.js'
+import { Rooms } from './rooms.js'
+import { SearchIndex } from './search/search-index.js'
+import { planSearch } from './search/search-options.js'
+import { StateCache } from './state-cache.js'
 import { describeInput, toUserKey } from './users.js'
-import type { ChatMessage } from './message.js'
+import type { ChatListener, ChatOptions, ChatStats, ConnectOptions } from './chat-options.js'
+import type { ChatHistoryOptions } from './history.js'
+import type { ChatMessage, ChatRecord, MessageMarks } from './message.js'
+import type { Room } from './room.js'
+import type { CreateRoomOptions, JoinRoomOptions } from './rooms.js'
+import type { SearchOptions } from './search/search-options.js'
+import type { SearchHit } from './search/shard.js'
 import type { UserKey, UserRef } from './users.js'
 import type { Identity, LocalIdentity } from '@pipes/identity'
-import type { EncryptedOptions, EncryptedPipeline, Packet, Pipeline } from '@pipes/pipeline'
-import type { PlatformAPIOptions, PlatformNode, PlatformNodeStats } from '@pipes/platform'
-import { TypedEventTarget } from '@pipes/interface'
-
-/** The UI callback: called once per message, the user's own included. */
-export type ChatListener = (message: ChatMessage) => void
-
-/** Options of {@link Chat}. */
-export interface ChatOptions {
-  /**
-   * `true` (the default): the tutorial's final form ("Persistent Chat"):
-   * messages are stored and reach nodes that were offline when they were sent.
-   * `false`: the tutorial's first form: only nodes online at send time get them.
-   */
-  persistent?: boolean
-  /** The pipeline's name; the tutorial's `'CHAT'` by default. */
-  pipelineName?: string
-  /** Passed to `new PlatformAPI(apiPath, options)` (e.g. a key file passphrase). */
-  platform?: PlatformAPIOptions
-}
-
-/** What {@link Chat.stats} reports. */
-export interface ChatStats {
-  /** Messages this chat sent. */
-  sent: number
-  /** Messages passed to the listener (or received while no listener was set). */
-  received: number
-  /** Packets dropped because their payload was not the chat's JSON. */
-  malformed: number
-  /** Times the UI listener threw; the chat carries on. */
-  listenerErrors: number
-}
-
-/** The events a {@link Chat} dispatches (`chat.addEventListener('peer:joined', e => e.detail)`). */
-export interface ChatEvents {
-  /** A peer connected to this user's node (detail: the peer's id). */
-  'peer:joined': CustomEvent<string>
-  /** A peer is no longer connected (detail: the peer's id). */
-  'peer:left': CustomEvent<string>
-}
-
-/** Longest `pipelineName`: private and room pipelines add to it. */
-export const MAX_PIPELINE_NAME_LENGTH = 48
-
-/**
- * Options of {@link Chat.createRoom}: the room's first members and its
- * admins, each an `Identity` or its JSON (`identity.toJSON()`, object or
- * text). The creator owns the room and is always a member.
- */
-export interface CreateRoomOptions {
-  members: ReadonlyArray<Identity | UserRef>
-  /** Members who may add and remove members too (fixed for the room's life). */
-  admins?: ReadonlyArray<Identity | UserRef>
-}
-
-/**
- * Options of {@link Chat.joinRoom}, exactly one of:
- * `{ owner }`: a member-list room created by `owner` (an `Identity`, its
- * JSON or its id); messages flow once an admin has added this user.
- * `{ passphrase }`: a room whose members share a passphrase.
- * `{ key }`: a room whose members share 32 random bytes.
- */
-export type JoinRoomOptions = { owner: Identity | UserRef } | { passphrase: string } | { key: Uint8Array }
+import type { Packet, Pipeline } from '@pipes/pipeline'
+import type { PlatformNode } from '@pipes/platform'
 
 /**
  * The backend of a chat UI, as in the tutorial: set the user up once, connect
@@ -97,11 +50,9 @@ export type JoinRoomOptions = { owner: Identity | UserRef } | { passphrase: stri
  * await chat.sendMessage('hello')
  * ```
  */
-export class Chat extends TypedEventTarget<ChatEvents> {
+export class Chat extends ChatNetwork {
   /** The platform API over `apiPath` (tutorial: `self.api`). */
   readonly api: PlatformAPI
-  /** The node, once `connectToNetwork` ran (tutorial: `self.node`). */
-  node: PlatformNode | undefined = undefined
   /** The local identity, once `connectToNetwork` ran (tutorial: `self.identity`). */
   identity: LocalIdentity | undefined = undefined
   /** The chat pipeline, once `connectToNetwork` ran (tutorial: `self.pipeline`). */
@@ -111,8 +62,18 @@ export class Chat extends TypedEventTarget<ChatEvents> {
   private readonly _pipelineName: string
   private _connecting = false
   private _private: PrivateChats | undefined = undefined
-  private readonly _rooms = new Map<string, Room>()
-  private readonly _stats: ChatStats = { sent: 0, received: 0, malformed: 0, listenerErrors: 0 }
+  private _rooms: Rooms | undefined = undefined
+  private _search: SearchIndex | undefined = undefined
+  private _state: StateCache | undefined = undefined
+  /** Where each conversation's messages are (main pipeline, rooms, private pipelines). */
+  private readonly _conversations = new Conversations({
+    main: () => this.pipeline,
+    rooms: () => this._rooms,
+    privates: () => this._private,
+    selfId: () => this._identity().id
+  })
+
+  private readonly _stats: ChatStats = { sent: 0, received: 0, malformed: 0, changesRefused: 0, listenerErrors: 0 }
 
   // Tutorial: __init__
   constructor (apiPath: string, options: ChatOptions = {}) {
@@ -143,70 +104,27 @@ export class Chat extends TypedEventTarget<ChatEvents> {
   // Tutorial: connectToNetwork
   /**
    * Joins the network `networkId` (e.g. the built-in `'local'`) as the local
-   * user and sets up the chat pipeline. Throws `ERR_ALREADY_CONNECTED` when
-   * called twice.
+   * user and sets up the chat pipeline, the private conversations and the
+   * rooms it was in before a restart (the state cache in `apiPath`). Throws
+   * `ERR_ALREADY_CONNECTED` when called twice. With `{ offline: true }` it
+   * stays offline (history and search work; `reconnect()` goes online).
    */
-  async connectToNetwork (networkId: string): Promise<void> {
+  async connectToNetwork (networkId: string, options: ConnectOptions = {}): Promise<void> {
     if (this.node !== undefined || this._connecting) throw new AlreadyConnectedError(this.node?.network.id ?? networkId)
     this._connecting = true
     try {
       const network = await this.api.networkWithId(networkId)
       this.identity = await this.api.localIdentity()
       this.node = await network.nodeWithIdentity(this.identity)
-      this.node.addEventListener('peer:joined', this._onPeerJoined)
-      this.node.addEventListener('peer:left', this._onPeerLeft)
+      this.followPeers(this.node)
+      this._setupStore()
       this._setupPipeline()
       this._setupPrivateChat()
-      await this.node.connect()
+      await this._setupRooms()
+      if (options?.offline !== true) await this.node.connect()
     } finally {
       this._connecting = false
     }
-  }
-
-  private readonly _onPeerJoined = (e: CustomEvent<string>): void => { this.emit('peer:joined', e.detail) }
-  private readonly _onPeerLeft = (e: CustomEvent<string>): void => { this.emit('peer:left', e.detail) }
-
-  // Beyond the tutorial: what an app needs of the network, so it never reaches through `chat.node`.
-  /** Addresses other users can `dial` to reach this one (multiaddrs ending in `/p2p/<id>`); empty while offline. */
-  addresses (): string[] {
-    return this._node().addresses()
-  }
-
-  /** Ids of the peers connected now. */
-  peers (): string[] {
-    return this._node().peers()
-  }
-
-  /**
-   * Connects to another user's node: one of its `addresses()` or its id
-   * (networks without discovery, like `'local'`, need one dial).
-   * @throws `ERR_NOT_CONNECTED` while offline (after `disconnect()`)
-   */
-  async dial (address: string): Promise<void> {
-    await this._node().dial(address)
-  }
-
-  /**
-   * Goes offline: connections close, nothing is lost. Messages sent
-   * meanwhile are stored and go out on `reconnect()`.
-   */
-  async disconnect (): Promise<void> {
-    await this._node().disconnect()
-  }
-
-  /** Goes back online after `disconnect()`: missed messages arrive, stored ones go out. */
-  async reconnect (): Promise<void> {
-    await this._node().connect()
-  }
-
-  /** The node's counters: connection, peers, and the pipeline layer's (stored, undecryptable, rejects, ...). */
-  networkStats (): PlatformNodeStats {
-    return this._node().stats()
-  }
-
-  private _node (): PlatformNode {
-    if (this.node === undefined) throw new ChatNotConnectedError()
-    return this.node
   }
 
   // Tutorial: _setupPipeline (its "Persistent Chat" section changes the one
@@ -237,15 +155,46 @@ export class Chat extends TypedEventTarget<ChatEvents> {
 
   // Tutorial: _packetListener (an arrow function, so `this` is bound when passed along)
   private readonly _packetListener = (packet: Packet, _pipeline: Pipeline): void => {
-    this._deliver(decodeMessage(packet))
+    this._receive(packet, {})
   }
 
-  /** Passes a decoded message to the UI listener; `undefined` (malformed) is dropped and counted. */
-  private readonly _deliver = (message: ChatMessage | undefined): void => {
-    if (message === undefined) {
+  /**
+   * Every packet of every conversation comes here: a message goes to the UI
+   * listener, then into the search index (so a search never shows what the
+   * listener was not given); an edit or deletion is applied (its author's only).
+   * Malformed payloads are dropped and counted.
+   */
+  private readonly _receive = (packet: Packet, marks: MessageMarks): void => {
+    const record = decodeRecord(packet, marks)
+    if (record === undefined) {
       this._stats.malformed++
       return
     }
+    const conversation = conversationOf(record.message, (this.identity as LocalIdentity).id)
+    if (record.kind === 'message') {
+      this._deliver(record.message)
+      this._search?.add(conversation, record.message).catch(() => {})
+      return
+    }
+    this._applyChange(conversation, record).catch(() => {})
+  }
+
+  private async _applyChange (conversation: string, record: Exclude<ChatRecord, { kind: 'message' }>): Promise<void> {
+    const search = this._search
+    if (search === undefined) return
+    const by = record.message.senderId
+    const changed = record.kind === 'edit'
+      ? await search.edit(conversation, record.target, by, record.message.text)
+      : await search.delete(conversation, record.target, by)
+    if (changed === undefined) {
+      this._stats.changesRefused++
+      return
+    }
+    this.emit(record.kind === 'edit' ? 'edited' : 'deleted', changed)
+  }
+
+  /** Passes a message to the UI listener. */
+  private readonly _deliver = (message: ChatMessage): void => {
     this._stats.received++
     if (this._listener !== undefined) {
       try {
@@ -304,8 +253,7 @@ export class Chat extends TypedEventTarget<ChatEvents> {
   }
 
   private readonly _privatePacketListener = (packet: Packet, peerId: string): void => {
-    const to = packet.sender.id === this.identity?.id ? peerId : (this.identity as LocalIdentity).id
-    this._deliver(decodeMessage(packet, { private: true, to }))
+    this._receive(packet, privateMarks(packet.sender.id, peerId, (this.identity as LocalIdentity).id))
   }
 
   // Tutorial: "Encrypted Chat" (left open there): a room is an encrypted pipeline,
@@ -315,15 +263,11 @@ export class Chat extends TypedEventTarget<ChatEvents> {
    * can read it; the owner and admins add and remove members. Share
    * `chat.identity.toJSON()` to be put on someone's member list. Creating an
    * open room again (e.g. after a restart) returns it; the list it started
-   * with stays.
+   * with stays. The chat opens it again by itself after a restart.
    * @throws `ERR_INVALID_ROOM` for a bad name or member, or a name already open as another kind of room
    */
   async createRoom (name: string, options: CreateRoomOptions): Promise<Room> {
-    if (options === null || typeof options !== 'object' || !Array.isArray(options.members)) throw new InvalidRoomError('createRoom(name, { members }) needs members: an array of identities (use joinRoom for a passphrase room)')
-    const self = this._identity()
-    const members = await this._identities(options.members, 'members')
-    const admins = await this._identities(options.admins ?? [], 'admins')
-    return await this._openRoom(name, { members: members.filter(m => m.id !== self.id), admins: admins.filter(m => m.id !== self.id) })
+    return await this._roomsOf().create(name, options)
   }
 
   /**
@@ -332,30 +276,22 @@ export class Chat extends TypedEventTarget<ChatEvents> {
    * members share a secret. With a wrong secret nothing is shown (what cannot
    * be opened is dropped and counted in `chat.networkStats().pipeline.undecryptable`).
    * Resolves once the room is open (a passphrase room has derived its key:
-   * scrypt, under a second).
+   * scrypt, under a second). The chat opens it again by itself after a
+   * restart (how is kept in `apiPath`, sealed under the user's key).
    * @throws `ERR_INVALID_ROOM` for a bad name or options, or a name already open as another kind of room
    */
   async joinRoom (name: string, options: JoinRoomOptions): Promise<Room> {
-    const self = this._identity()
-    const o = (options ?? {}) as Partial<Record<'owner' | 'passphrase' | 'key', unknown>>
-    const given = (['owner', 'passphrase', 'key'] as const).filter(k => o[k] !== undefined)
-    if (given.length !== 1) throw new InvalidRoomError(`joinRoom(name, options) needs exactly one of owner, passphrase, key (got ${given.length === 0 ? 'none' : given.join(', ')})`)
-    if (o.owner !== undefined) {
-      const owner = typeof o.owner === 'string' && !o.owner.trimStart().startsWith('{') ? o.owner : (await identityOf(o.owner, 'joinRoom owner')).id
-      if (owner === self.id) throw new InvalidRoomError(`this user owns room "${name}": open it with createRoom`)
-      return await this._openRoom(name, { owner })
-    }
-    return await this._openRoom(name, o.passphrase !== undefined ? { passphrase: o.passphrase as string } : { key: o.key as Uint8Array })
+    return await this._roomsOf().join(name, options)
   }
 
   /** The open room called `name`, if any. */
   room (name: string): Room | undefined {
-    return this._rooms.get(name)
+    return this._rooms?.get(name)
   }
 
-  /** The rooms opened with `createRoom` and `joinRoom`. */
+  /** The rooms opened with `createRoom` and `joinRoom` (and those opened again after a restart). */
   rooms (): Room[] {
-    return [...this._rooms.values()]
+    return this._rooms?.all() ?? []
   }
 
   private _identity (): LocalIdentity {
@@ -363,44 +299,38 @@ export class Chat extends TypedEventTarget<ChatEvents> {
     return this.identity
   }
 
-  private async _identities (list: unknown, what: string): Promise<Identity[]> {
-    if (!Array.isArray(list)) throw new InvalidRoomError(`${what} must be an array of identities, got ${describeInput(list)}`)
-    const out = new Map<string, Identity>()
-    for (const [i, m] of list.entries()) {
-      const identity = await identityOf(m, `${what}[${i}]`)
-      out.set(identity.id, identity)
-    }
-    return [...out.values()]
+  private _roomsOf (): Rooms {
+    if (this._rooms === undefined || this.node === undefined) throw new ChatNotConnectedError()
+    return this._rooms
   }
 
-  private async _openRoom (name: string, encrypted: EncryptedOptions): Promise<Room> {
-    if (typeof name !== 'string' || !ROOM_NAME.test(name)) throw new InvalidRoomError(`room names are 1 to 64 letters, digits and . _ - : # @ + =, got ${describeInput(name)}`)
-    const node = this.node as PlatformNode
-    let pipeline: EncryptedPipeline
-    try {
-      pipeline = node.createPipeline({ name: `${this._pipelineName}.room.${name}`, encrypted })
-    } catch (err) {
-      if (err instanceof PipelineExistsError) throw new InvalidRoomError(`room "${name}" is already open here with other keys (member list, passphrase or key): use chat.room("${name}")`)
-      if (err instanceof InvalidSecureOptionError) throw new InvalidRoomError(err.message)
-      throw err
-    }
-    const open = this._rooms.get(name)
-    if (open?.pipeline === pipeline) return open
-    // history() waits for the pipeline's store to open: a created room has
-    // then written its member list, a passphrase room derived its key
-    for await (const _ of pipeline.history()) break
-    const again = this._rooms.get(name)
-    if (again?.pipeline === pipeline) return again
-    const room = new Room({
-      name,
-      pipeline,
+  private async _setupRooms (): Promise<void> {
+    this._rooms = new Rooms({
+      node: this.node as PlatformNode,
       identity: this.identity as LocalIdentity,
-      onMessage: this._deliver,
-      onMalformed: () => { this._stats.malformed++ },
-      onSent: () => { this._stats.sent++ }
+      baseName: this._pipelineName,
+      onPacket: this._receive,
+      onSent: () => { this._stats.sent++ },
+      onOpened: (name, options) => { this._state?.roomOpened(name, options) }
     })
-    this._rooms.set(name, room)
-    return room
+    await this._rooms.reopen(this._state as StateCache)
+  }
+
+  // Beyond the tutorial ("History and Search" is left open there): the search
+  // index and state cache live in the node's datastore, beside the logs.
+  private _setupStore (): void {
+    const node = this.node as PlatformNode
+    const kv = node.store
+    const identity = this.identity as LocalIdentity
+    this._state = new StateCache(kv, identity, this._pipelineName)
+    this._search = new SearchIndex({
+      kv,
+      identity,
+      scope: this._pipelineName,
+      source: (conversation) => this._conversations.source(conversation),
+      onProgress: (progress) => { this.emit('search:rebuild', progress) },
+      open: () => this._conversations.open()
+    })
   }
 
   // Tutorial: setListener
@@ -411,18 +341,100 @@ export class Chat extends TypedEventTarget<ChatEvents> {
 
   // Beyond the tutorial ("History and Search" is left open there): what the store holds.
   /**
-   * The stored messages of a persistent chat (per-author order), e.g. after a
-   * restart, read from the store as they are iterated (`for await (const m of
-   * chat.history())`), like `Pipeline.history()`: a long history is never held
-   * in memory at once. Malformed payloads are skipped.
+   * The stored messages, as the listener shows them (current text of edited
+   * ones, deleted ones left out), read from the store as they are iterated:
+   * a long history is never held in memory at once.
+   *
+   * With no options: every message of the main channel, author by author
+   * (per-author order). With options: one page of one conversation (the
+   * main channel, a `room`, or the private conversation with `peer`), in time
+   * order through the pipeline's time index, so it costs the same at any
+   * history length: `{ reverse: true, limit: 50 }` is the newest 50, newest
+   * first; `{ before: oldest.id, reverse: true }` the page before; `{ after: newest.id }` what came since.
    * @throws `ERR_CHAT_NOT_CONNECTED` (when iterated) before `connectToNetwork`
+   * @throws `ERR_INVALID_HISTORY_OPTIONS` (when iterated) for a room not open here or a bad peer
+   * @throws `ERR_INVALID_ARGUMENT`, `ERR_UNKNOWN_PACKET` (from `@pipes/pipeline`, when iterated) for a bad limit or cursor
    */
-  async * history (): AsyncIterable<ChatMessage> {
-    if (this.pipeline === undefined) throw new ChatNotConnectedError()
-    for await (const packet of this.pipeline.history()) {
-      const message = decodeMessage(packet)
-      if (message !== undefined) yield message
-    }
+  async * history (options?: ChatHistoryOptions): AsyncIterable<ChatMessage> {
+    if (this.pipeline === undefined || this.identity === undefined) throw new ChatNotConnectedError()
+    const conversation = await this._conversations.named(options)
+    const found = this._conversations.pipelineOf(conversation)
+    if (found === undefined) throw new InvalidHistoryOptionsError(`${conversation} is not open here`)
+    yield * messagePages(found.pipeline, pageOf(options), found.marks, async (m) => await this._current(conversation, m))
+  }
+
+  /** A stored message in its current form: undefined once deleted, the edited text once edited. */
+  private async _current (conversation: string, message: ChatMessage): Promise<ChatMessage | undefined> {
+    const search = this._search
+    if (search === undefined) return message
+    if (await search.isDeleted(conversation, message.id)) return undefined
+    const now = await search.get(conversation, message.id)
+    return now?.edited === true ? { ...message, text: now.text, edited: true } : message
+  }
+
+  /**
+   * Full-text search of every conversation this user was given (main
+   * channel, rooms, private chats), ranked best first, with the matched
+   * words' offsets in each message's text for highlighting. The last word
+   * matches as a prefix (as typed), longer words with a typo or two; case and
+   * diacritics do not matter ("cafe" finds "Café"). Filters combine. A query
+   * with no words finds nothing (an empty array).
+   * @throws `ERR_INVALID_SEARCH` for a query that is not a string, over 1,000 characters or 32 words, or a bad option
+   * @throws `ERR_CHAT_NOT_CONNECTED` before `connectToNetwork`
+   */
+  async search (query: string, options: SearchOptions = {}): Promise<SearchHit[]> {
+    const plan = planSearch(query, options)
+    if (plan === undefined) return []
+    if (this._search === undefined) throw new ChatNotConnectedError()
+    return await this._search.search(plan.query, plan.conversations, plan.keep, plan.limit)
+  }
+
+  /**
+   * Edits one of this user's messages: a signed record on the message's
+   * conversation that every member's chat applies (the `edited` event;
+   * history and search show the new text). Resolves once stored locally.
+   * @throws `ERR_UNKNOWN_MESSAGE` for an id not held here (or deleted), `ERR_NOT_MESSAGE_AUTHOR` for another user's message
+   */
+  async editMessage (id: string, text: string): Promise<ChatMessage> {
+    assertSendable(text)
+    const { conversation, message } = await this._ownMessage(id)
+    await this._conversations.put(conversation, { text, sender: (this.identity as LocalIdentity).name, timestamp: Date.now(), edits: id })
+    return { ...message, text, edited: true }
+  }
+
+  /**
+   * Deletes one of this user's messages: a signed record on its
+   * conversation; every member's chat drops its text from its index and
+   * history (the `deleted` event). What it cannot do: unsee a message
+   * someone already read, or reach a device that never runs this chat
+   * (see the README). Resolves once stored locally.
+   * @throws `ERR_UNKNOWN_MESSAGE`, `ERR_NOT_MESSAGE_AUTHOR` as {@link editMessage}
+   */
+  async deleteMessage (id: string): Promise<void> {
+    const { conversation } = await this._ownMessage(id)
+    await this._conversations.put(conversation, { text: '', sender: (this.identity as LocalIdentity).name, timestamp: Date.now(), deletes: id })
+  }
+
+  private async _ownMessage (id: string): Promise<{ conversation: string, message: ChatMessage }> {
+    const self = this._identity()
+    const found = typeof id === 'string' ? await this._search?.find(id) : undefined
+    if (found === undefined) throw new UnknownMessageError(String(id))
+    if (found.message.senderId !== self.id) throw new NotMessageAuthorError()
+    return found
+  }
+
+  /**
+   * Remembers that the user has read up to `message` in its conversation
+   * (kept in `apiPath`: a restarted app finds it with {@link readMarker}).
+   */
+  markRead (message: ChatMessage): void {
+    this._state?.markRead(conversationOf(message, this._identity().id), message.id)
+  }
+
+  /** The id of the last message marked read in a conversation (the main channel, a `room`, or the private one with `peer`). */
+  readMarker (where: { room?: string, peer?: string } = {}): string | undefined {
+    const conversation = where.room !== undefined ? roomConversation(where.room) : where.peer !== undefined ? privateConversation(where.peer) : MAIN
+    return this._state?.readMarker(conversation)
   }
 
   /** Counters: sent, received, malformed (dropped) and listener errors. */
@@ -434,13 +446,17 @@ export class Chat extends TypedEventTarget<ChatEvents> {
   async close (): Promise<void> {
     this.pipeline?.removePacketListener(this._packetListener)
     this._private?.close()
-    for (const room of this._rooms.values()) room.close()
-    this.node?.removeEventListener('peer:joined', this._onPeerJoined)
-    this.node?.removeEventListener('peer:left', this._onPeerLeft)
+    this._rooms?.close()
+    await this._search?.close()
+    await this._state?.flush()
+    if (this.node !== undefined) this.unfollowPeers(this.node)
     await this.api.close()
     this.node = undefined
     this.pipeline = undefined
     this._private = undefined
-    this._rooms.clear()
+    this._rooms = undefined
+    this._search = undefined
+    this._state = undefined
   }
 }
+

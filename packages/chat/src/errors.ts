@@ -67,3 +67,35 @@ export class InvalidChatOptionsError extends PipesError {
     super('ERR_INVALID_CHAT_OPTIONS', `Cannot make this Chat: ${reason}.`)
   }
 }
+
+/** A search query or option the chat cannot use. */
+export class InvalidSearchError extends PipesError {
+  static override name = 'InvalidSearchError'
+  constructor (reason: string) {
+    super('ERR_INVALID_SEARCH', `Cannot search: ${reason}.`)
+  }
+}
+
+/** A history page option the chat cannot use. */
+export class InvalidHistoryOptionsError extends PipesError {
+  static override name = 'InvalidHistoryOptionsError'
+  constructor (reason: string) {
+    super('ERR_INVALID_HISTORY_OPTIONS', `Cannot read this history page: ${reason}.`)
+  }
+}
+
+/** `editMessage`/`deleteMessage` of a message this chat does not hold. */
+export class UnknownMessageError extends PipesError {
+  static override name = 'UnknownMessageError'
+  constructor (id: string) {
+    super('ERR_UNKNOWN_MESSAGE', `No message ${String(id).slice(0, 16)}… here (deleted, or never received): pass the id of a message the listener or history() gave.`)
+  }
+}
+
+/** `editMessage`/`deleteMessage` of someone else's message. */
+export class NotMessageAuthorError extends PipesError {
+  static override name = 'NotMessageAuthorError'
+  constructor () {
+    super('ERR_NOT_MESSAGE_AUTHOR', 'Only a message\'s author can edit or delete it: this message was sent by another user.')
+  }
+}

@@ -21,13 +21,20 @@
  * await chat.close()
  * ```
  */
-export { Chat, MAX_PIPELINE_NAME_LENGTH } from './chat.js'
-export type { ChatEvents, ChatListener, ChatOptions, ChatStats, CreateRoomOptions, JoinRoomOptions } from './chat.js'
+export { Chat } from './chat.js'
+export { MAX_PIPELINE_NAME_LENGTH } from './chat-options.js'
+export type { ChatEvents, ChatListener, ChatOptions, ChatStats, ConnectOptions } from './chat-options.js'
+export type { CreateRoomOptions, JoinRoomOptions } from './rooms.js'
+export type { ChatHistoryOptions } from './history.js'
+export type { SearchOptions } from './search/search-options.js'
+export { MAX_QUERY_LENGTH, MAX_QUERY_WORDS, MAX_SEARCH_RESULTS } from './search/search-options.js'
+export type { SearchHit } from './search/shard.js'
+export type { RebuildProgress } from './search/search-index.js'
 export { Room, ROOM_NAME } from './room.js'
-export { decodeMessage, encodeMessage, MAX_MESSAGE_LENGTH } from './message.js'
-export type { ChatMessage, ChatPayload, MessageMarks } from './message.js'
+export { decodeMessage, decodeRecord, encodeMessage, MAX_MESSAGE_LENGTH } from './message.js'
+export type { ChatMessage, ChatPayload, ChatRecord, MessageMarks } from './message.js'
 export type { UserRef } from './users.js'
 export {
-  AlreadyConnectedError, ChatNotConnectedError, InvalidChatOptionsError, InvalidMessageError, InvalidRecipientError,
-  InvalidRoomError, NotRoomMemberError, UserAlreadyConfiguredError
+  AlreadyConnectedError, ChatNotConnectedError, InvalidChatOptionsError, InvalidHistoryOptionsError, InvalidMessageError, InvalidRecipientError,
+  InvalidRoomError, InvalidSearchError, NotMessageAuthorError, NotRoomMemberError, UnknownMessageError, UserAlreadyConfiguredError
 } from './errors.js'

@@ -27,6 +27,8 @@ export interface ChatMessage {
   to?: string
   /** Room messages: the room's name; absent for the main channel and private messages. */
   room?: string
+  /** `true` once its author edited it (`text` is the current text); absent otherwise. */
+  edited?: true
 }
 
 /** Where a message was received: what {@link decodeMessage} adds to the message. */
@@ -37,7 +39,19 @@ export interface ChatPayload {
   text: string
   sender: string
   timestamp: number
+  /** An edit: the id of the message whose text becomes `text` (its author's only). */
+  edits?: string
+  /** A deletion: the id of the message to delete (its author's only); `text` is empty. */
+  deletes?: string
 }
+
+/** What a packet of the chat is: a message, or an edit or deletion of one (by `target` id). */
+export type ChatRecord =
+  | { kind: 'message', message: ChatMessage }
+  | { kind: 'edit', target: string, message: ChatMessage }
+  | { kind: 'delete', target: string, message: ChatMessage }
+
+const PACKET_ID = /^[0-9a-f]{64}$/
 
 const encoder = new TextEncoder()
 const decoder = new TextDecoder('utf-8', { fatal: true })
@@ -54,6 +68,24 @@ export function encodeMessage (payload: ChatPayload): Uint8Array {
  * verified identity; `marks` say where it was received (private, a room).
  */
 export function decodeMessage (packet: Packet, marks: MessageMarks = {}): ChatMessage | undefined {
+  return parse(packet, marks)?.message
+}
+
+/**
+ * Decodes a packet into what it is for the chat: a message, or an edit or
+ * deletion (whose `message` is the record itself: its sender, time, id);
+ * `undefined` when malformed (also an edit or deletion whose target is not an id).
+ */
+export function decodeRecord (packet: Packet, marks: MessageMarks = {}): ChatRecord | undefined {
+  const parsed = parse(packet, marks)
+  if (parsed === undefined) return undefined
+  const { message, value } = parsed
+  if (value.edits !== undefined) return typeof value.edits === 'string' && PACKET_ID.test(value.edits) ? { kind: 'edit', target: value.edits, message } : undefined
+  if (value.deletes !== undefined) return typeof value.deletes === 'string' && PACKET_ID.test(value.deletes) ? { kind: 'delete', target: value.deletes, message } : undefined
+  return { kind: 'message', message }
+}
+
+function parse (packet: Packet, marks: MessageMarks): { message: ChatMessage, value: Record<string, unknown> } | undefined {
   let value: unknown
   try {
     value = JSON.parse(decoder.decode(packet.data))
@@ -64,7 +96,7 @@ export function decodeMessage (packet: Packet, marks: MessageMarks = {}): ChatMe
   const { text, timestamp } = value as Record<string, unknown>
   if (typeof text !== 'string') return undefined
   if (typeof timestamp !== 'number' || !Number.isFinite(timestamp)) return undefined
-  return { text, sender: packet.sender.name, senderId: packet.sender.id, timestamp, id: packet.id, seq: packet.seq, ...marks }
+  return { message: { text, sender: packet.sender.name, senderId: packet.sender.id, timestamp, id: packet.id, seq: packet.seq, ...marks }, value: value as Record<string, unknown> }
 }
 
 /**

@@ -7,9 +7,9 @@
 import { isIdentity } from '@pipes/identity'
 import { KeyUnavailableError, MembershipError } from '@pipes/pipeline'
 import { InvalidRoomError, NotRoomMemberError } from './errors.js'
-import { assertSendable, decodeMessage, encodeMessage, sentMessage } from './message.js'
+import { assertSendable, encodeMessage, sentMessage } from './message.js'
 import { describeInput, toIdentity } from './users.js'
-import type { ChatMessage } from './message.js'
+import type { ChatMessage, ChatPayload, MessageMarks } from './message.js'
 import type { UserRef } from './users.js'
 import type { Identity, LocalIdentity } from '@pipes/identity'
 import type { EncryptedPipeline, Packet } from '@pipes/pipeline'
@@ -22,10 +22,8 @@ export interface RoomInit {
   name: string
   pipeline: EncryptedPipeline
   identity: LocalIdentity
-  /** Called with each message of the room (the user's own included). */
-  onMessage: (message: ChatMessage) => void
-  /** Called for each packet whose payload is not the chat's JSON. */
-  onMalformed: () => void
+  /** Called with each packet of the room (the user's own included), with the marks of its messages. */
+  onPacket: (packet: Packet, marks: MessageMarks) => void
   /** Called after each message this room sent. */
   onSent: () => void
 }
@@ -50,12 +48,7 @@ export class Room {
   }
 
   readonly #packetListener = (packet: Packet): void => {
-    const message = decodeMessage(packet, { room: this.name })
-    if (message === undefined) {
-      this.#init.onMalformed()
-      return
-    }
-    this.#init.onMessage(message)
+    this.#init.onPacket(packet, { room: this.name })
   }
 
   /**
@@ -67,15 +60,19 @@ export class Room {
   async sendMessage (text: string): Promise<ChatMessage> {
     assertSendable(text)
     const timestamp = Date.now()
-    let packet: Packet
+    const packet = await this.put({ text, sender: this.#init.identity.name, timestamp })
+    this.#init.onSent()
+    return sentMessage(packet, timestamp, text, { room: this.name })
+  }
+
+  /** @internal Puts a chat payload (a message, an edit, a deletion) on the room. */
+  async put (payload: ChatPayload): Promise<Packet> {
     try {
-      packet = await this.pipeline.putPacket(encodeMessage({ text, sender: this.#init.identity.name, timestamp }))
+      return await this.pipeline.putPacket(encodeMessage(payload))
     } catch (err) {
       if ((err instanceof MembershipError && err.code === 'ERR_NOT_MEMBER') || err instanceof KeyUnavailableError) throw new NotRoomMemberError(this.name)
       throw err
     }
-    this.#init.onSent()
-    return sentMessage(packet, timestamp, text, { room: this.name })
   }
 
   /**

@@ -3,6 +3,7 @@ import { ListenerSet } from './listener-set.js'
 import { TypedEventTarget } from '@pipes/interface'
 import type { NodeContext } from './context.js'
 import type { EntryRules } from './entry-rules.js'
+import type { HistoryOptions } from './log/time-index.js'
 import type { PayloadCodec } from './payload-codec.js'
 import type { AddPacketListenerOptions, Packet, PacketListener, Pipeline, PipelineEvents, PipelineKind } from './types.js'
 
@@ -25,7 +26,7 @@ export abstract class BasePipeline extends TypedEventTarget<PipelineEvents> impl
 
   abstract putPacket (data: Uint8Array): Promise<Packet>
   abstract addPacketListener (fn: PacketListener, options?: AddPacketListenerOptions): Promise<void>
-  abstract history (): AsyncIterable<Packet>
+  abstract history (options?: HistoryOptions): AsyncIterable<Packet>
   abstract holders (packetId: string): string[]
   /** Stops taking input; resolves when in-flight work is done. */
   abstract close (): Promise<void>

@@ -20,6 +20,8 @@ export interface StoredEntry {
   checked: boolean
   /** Hex of `id`, when the caller has it already. */
   idHex?: string
+  /** The entry's time (ms), when the caller has it decoded: the time index keys on it. */
+  time?: number
 }
 
 /** What the store knows about one author of one pipeline. */
@@ -77,6 +79,8 @@ export class EntryStore {
   readonly #repairing = new Set<string>()
   /** Called once per bad record found (missing, undecodable, or not matching its id, seq or author). */
   onCorrupt: (authorHex: string, seq: number, repaired: boolean) => void = () => {}
+  /** More writes for the batch that appends `entries` (the time index's keys), so they land or fail together. */
+  indexOps: (state: AuthorState, entries: readonly StoredEntry[]) => KvOp[] = () => []
   readonly #unsubscribe: () => void
 
   constructor (kv: DurableStore, committer: GroupCommitter, pipeline: string) {
@@ -211,6 +215,7 @@ export class EntryStore {
       state.pending.set(e.seq, e.idHex ?? toHex(e.id))
     }
     ops.push({ key: `${this.#base}/h/${state.authorHex}`, value: AuthorHead.encode({ author: pb(state.author), seq: last.seq, head: pb(last.id) }) })
+    for (const op of this.indexOps(state, entries)) ops.push(op)
     state.seq = last.seq
     state.head = last.id
     try {

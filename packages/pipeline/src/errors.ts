@@ -155,3 +155,11 @@ export class MembershipError extends PipesError {
     super(code, message)
   }
 }
+
+/** A `history()` cursor names a packet id this pipeline's store does not hold. */
+export class UnknownPacketError extends PipesError {
+  static override name = 'UnknownPacketError'
+  constructor (id: string, pipeline: string) {
+    super('ERR_UNKNOWN_PACKET', `no packet ${id.slice(0, 16)}… in the store of pipeline "${pipeline}": page from the id of a packet history() or a listener gave, or from a time (ms)`)
+  }
+}

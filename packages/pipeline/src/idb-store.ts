@@ -5,7 +5,7 @@
  * the browser flush it to disk before `complete` fires. No Node built-in here.
  */
 import { InvalidPipelineArgumentError, StorageFullError, StoreFailedError } from './errors.js'
-import type { DurableStore, KvOp } from './kv.js'
+import type { DurableStore, KvOp, KvRange } from './kv.js'
 
 /** The object store inside each database (one per node). */
 const OBJECT_STORE = 'kv'
@@ -22,6 +22,8 @@ export interface IndexedDbStoreOptions {
 export interface IndexedDbStore extends DurableStore {
   /** The database's name. */
   readonly name: string
+  /** One page of keys between bounds, read with one cursor that stops at `limit`. */
+  range (query: KvRange): Promise<Array<{ key: string, value: Uint8Array }>>
   /** Closes the database connection; calls after it throw `ERR_STORE_FAILED`. */
   close (): void
 }
@@ -112,6 +114,30 @@ class IdbStore implements IndexedDbStore {
       lower = String(keys[keys.length - 1])
       open = true
     }
+  }
+
+  async range (q: KvRange): Promise<Array<{ key: string, value: Uint8Array }>> {
+    const lower = q.gt ?? q.gte
+    const upper = q.lt ?? q.lte
+    if (q.limit <= 0 || (lower !== undefined && upper !== undefined && lower > upper)) return []
+    const range = lower !== undefined && upper !== undefined
+      ? IDBKeyRange.bound(lower, upper, q.gt !== undefined, q.lt !== undefined)
+      : lower !== undefined ? IDBKeyRange.lowerBound(lower, q.gt !== undefined) : upper !== undefined ? IDBKeyRange.upperBound(upper, q.lt !== undefined) : undefined
+    const store = this.#open().transaction(OBJECT_STORE, 'readonly').objectStore(OBJECT_STORE)
+    const out: Array<{ key: string, value: Uint8Array }> = []
+    // one cursor, read only as far as the page: a page of an index costs the page
+    await new Promise<void>((resolve, reject) => {
+      const request = store.openCursor(range, q.reverse === true ? 'prev' : 'next')
+      request.onerror = () => { reject(request.error ?? new Error('IndexedDB cursor failed')) }
+      request.onsuccess = () => {
+        const cursor = request.result
+        if (cursor === null) { resolve(); return }
+        if (cursor.value instanceof Uint8Array) out.push({ key: String(cursor.key), value: cursor.value })
+        if (out.length >= q.limit) { resolve(); return }
+        cursor.continue()
+      }
+    })
+    return out
   }
 
   close (): void {

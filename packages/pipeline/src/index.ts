@@ -40,7 +40,7 @@ export { REJECT_REASONS } from './reject-reasons.js'
 export { DEFAULT_SYNC_LIMITS } from './sync-session.js'
 export { DEFAULT_BUFFER_LIMITS } from './buffer-limits.js'
 export { datastoreDurableStore, durableStoreOf, levelDurableStore } from './kv.js'
-export type { DurableStore, KvOp } from './kv.js'
+export type { DurableStore, KvOp, KvRange } from './kv.js'
 export { openIndexedDbStore } from './idb-store.js'
 export type { IndexedDbStore, IndexedDbStoreOptions } from './idb-store.js'
 export type { SyncLimits } from './sync-session.js'
@@ -48,8 +48,11 @@ export type { BufferLimits } from './buffer-limits.js'
 export type { BatchLimits } from './persistent-pipeline.js'
 export {
   InvalidPipelineArgumentError, InvalidPipelineNameError, InvalidSecureOptionError, KeyUnavailableError, MembershipError, type MembershipErrorCode, NodeStoppedError,
-  MailboxQuotaError, OwnHeadsUnknownError, PacketTooLargeError, PayloadAuthenticationError, PipelineExistsError, SigningError, StorageError, StorageFullError, StoreFailedError
+  MailboxQuotaError, OwnHeadsUnknownError, PacketTooLargeError, PayloadAuthenticationError, PipelineExistsError, SigningError, StorageError, StorageFullError, StoreFailedError,
+  UnknownPacketError
 } from './errors.js'
+export { DEFAULT_HISTORY_PAGE, MAX_HISTORY_PAGE } from './log/time-index.js'
+export type { HistoryOptions } from './log/time-index.js'
 export { entryMessageId, ENTRY_VERSION, FLAG_ENCRYPTED, FLAG_PERSISTENT, FLAG_POINT_TO_POINT } from './entry-codec.js'
 export { attachEntrySignature, decodeEntry, encodeEntry, encodeUnsignedEntry, entrySigningBytes } from './entry-api.js'
 export type { DecodedEntry, EntryFields } from './entry-api.js'

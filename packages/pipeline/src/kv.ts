@@ -23,6 +23,46 @@ export interface DurableStore {
   getMany (keys: string[]): Promise<Array<Uint8Array | undefined>>
   /** Every key and value under a prefix, in key order. */
   scan (prefix: string): AsyncIterable<{ key: string, value: Uint8Array }>
+  /**
+   * At most `limit` keys and values between the bounds, in key order (from
+   * the top with `reverse`), reading only those: a page of an index costs
+   * the page, not the index. Optional: without it, readers fall back to a
+   * {@link scan} of the prefix (correct, but it reads the whole prefix).
+   */
+  range?: (query: KvRange) => Promise<Array<{ key: string, value: Uint8Array }>>
+}
+
+/** Bounds of {@link DurableStore.range}: `gt`/`gte` below, `lt`/`lte` above (at least one each side). */
+export interface KvRange {
+  gt?: string
+  gte?: string
+  lt?: string
+  lte?: string
+  limit: number
+  reverse?: boolean
+}
+
+/** Whether `key` is inside the bounds of `q`. */
+export function inRange (key: string, q: KvRange): boolean {
+  if (q.gt !== undefined && key <= q.gt) return false
+  if (q.gte !== undefined && key < q.gte) return false
+  if (q.lt !== undefined && key >= q.lt) return false
+  if (q.lte !== undefined && key > q.lte) return false
+  return true
+}
+
+/**
+ * {@link DurableStore.range} of a store, or the same result from a scan of
+ * `prefix` (every key of the range starts with it) for a store without one.
+ */
+export async function rangeOf (kv: DurableStore, prefix: string, q: KvRange): Promise<Array<{ key: string, value: Uint8Array }>> {
+  if (kv.range !== undefined) return await kv.range(q)
+  const found: Array<{ key: string, value: Uint8Array }> = []
+  for await (const pair of kv.scan(prefix)) {
+    if (inRange(pair.key, q)) found.push(pair)
+  }
+  if (q.reverse === true) found.reverse()
+  return found.slice(0, q.limit)
 }
 
 /** A classic-level chained batch. */
@@ -38,7 +78,7 @@ interface LevelLike {
   /** With no arguments: a chained batch (its ops skip the per-op option copies of the array form). */
   batch: () => LevelChainedBatch
   getMany: (keys: string[]) => Promise<Array<Uint8Array | undefined>>
-  iterator: (options: { gte: string, lt: string }) => AsyncIterable<[string, Uint8Array]>
+  iterator: (options: { gt?: string, gte?: string, lt?: string, lte?: string, limit?: number, reverse?: boolean }) => AsyncIterable<[string, Uint8Array]>
 }
 
 function levelOf (datastore: Datastore): LevelLike | undefined {
@@ -73,6 +113,15 @@ class LevelStore implements DurableStore {
     for await (const [key, value] of this.#db.iterator({ gte: prefix, lt: prefix + '\uffff' })) {
       yield { key, value }
     }
+  }
+
+  async range (q: KvRange): Promise<Array<{ key: string, value: Uint8Array }>> {
+    const out: Array<{ key: string, value: Uint8Array }> = []
+    // only the bounds given: LevelDB takes an undefined bound for a value
+    const options: KvRange = { limit: q.limit, reverse: q.reverse === true }
+    for (const k of ['gt', 'gte', 'lt', 'lte'] as const) if (q[k] !== undefined) options[k] = q[k]
+    for await (const [key, value] of this.#db.iterator(options)) out.push({ key, value })
+    return out
   }
 }
 

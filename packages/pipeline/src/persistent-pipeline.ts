@@ -5,12 +5,14 @@ import { Delivery } from './delivery.js'
 import { FLAG_PERSISTENT } from './entry-codec.js'
 import { ENTRY_OVERHEAD_BYTES } from './entry-rules.js'
 import { StoredIngest } from './ingest/stored-ingest.js'
+import { historyPage } from './log/history-page.js'
 import { PipelineLog } from './log/pipeline-log.js'
 import { plainCodec } from './payload-codec.js'
 import { SyncServer } from './sync/sync-server.js'
 import type { NodeContext } from './context.js'
 import type { EntryRules } from './entry-rules.js'
 import type { OwnLog, OwnPut } from './log/own-log.js'
+import type { HistoryOptions } from './log/time-index.js'
 import type { EncodedPayload, KindCodec, KindLog, LogRecord, PayloadMeta } from './payload-codec.js'
 import type { BatchLimits } from './serving.js'
 import type { CheckpointCarrier } from './sync-session.js'
@@ -209,8 +211,13 @@ export class PersistentPipeline extends BasePipeline {
     return this.#delivery.replay(fn, this.#ready)
   }
 
-  async * history (): AsyncIterable<Packet> {
+  async * history (options?: HistoryOptions): AsyncIterable<Packet> {
     await this.#ready
+    // a page: read through the time index, not the whole log
+    if (options !== undefined) {
+      yield * historyPage(this.#log.index, this.#log.store, options, async (d) => await this.#delivery.toPacket(d))
+      return
+    }
     for await (const d of this.#log.scan()) {
       const packet = await this.#delivery.toPacket(d)
       if (typeof packet !== 'string') yield packet

@@ -1,3 +1,4 @@
+import type { HistoryOptions } from './log/time-index.js'
 import type { RejectReason } from './reject-reasons.js'
 import type { EncryptedOptions } from './secure/secure-options.js'
 import type { Identity } from '@pipes/identity'
@@ -98,8 +99,17 @@ export interface Pipeline extends EventTarget {
   addPacketListener (fn: PacketListener, options?: AddPacketListenerOptions): Promise<void>
   /** Stops calling `fn`. */
   removePacketListener (fn: PacketListener): void
-  /** Stored packets, author by author, each author's in seq order (empty for live pipelines). */
-  history (): AsyncIterable<Packet>
+  /**
+   * Stored packets (empty for live pipelines). With no options: all of them,
+   * author by author, each author's in seq order, read as iterated. With
+   * options: one page in time order, read through the pipeline's time index
+   * (its cost does not grow with the log): e.g. `{ reverse: true, limit: 50 }`
+   * is the newest 50, newest first; `{ before: oldest.id, reverse: true }` the
+   * page before it; `{ after: newest.id }` what came after.
+   * @throws {@link InvalidPipelineArgumentError} (when iterated) for a bad option
+   * @throws {@link UnknownPacketError} (when iterated) when `before` or `after` is an id the store does not hold
+   */
+  history (options?: HistoryOptions): AsyncIterable<Packet>
   /** Peer ids known to hold one of our own packets (delivery receipts); empty for unknown ids and live pipelines. */
   holders (packetId: string): string[]
   addEventListener<K extends keyof PipelineEvents>(type: K, listener: ((evt: PipelineEvents[K]) => void) | null, options?: boolean | AddEventListenerOptions): void

@@ -102,6 +102,14 @@ export class ProfileLockedError extends PipesError {
   }
 }
 
+/** `node.datastore` on a storage that gives a `DurableStore` only (the browser's IndexedDB): use `node.store`. */
+export class NoDatastoreError extends PipesError {
+  static override name = 'NoDatastoreError'
+  constructor (networkId: string) {
+    super('ERR_NO_DATASTORE', `The node on network "${networkId}" has no interface-datastore Datastore (its storage gives a DurableStore, e.g. IndexedDB in a browser): use node.store instead.`)
+  }
+}
+
 /** The `PlatformAPI` (or a node of it) was used after `close()`. */
 export class ClosedError extends PipesError {
   static override name = 'ClosedError'

@@ -31,7 +31,7 @@ export { createIndexedDbStorage, indexedDbLayout } from './indexeddb-storage.js'
 export type { IndexedDbStorageOptions } from './indexeddb-storage.js'
 export {
   ApiPathLockedError, ClosedError, CorruptConfigError, IdentityExistsError, InvalidIdentityNameError,
-  NetworkExistsError, NoLocalIdentityError, NotConnectedError, ProfileLockedError, UnknownNetworkError
+  NetworkExistsError, NoDatastoreError, NoLocalIdentityError, NotConnectedError, ProfileLockedError, UnknownNetworkError
 } from './errors.js'
 // The one network-config error, thrown by the one validator (the transport's).
 export { InvalidNetworkConfigError } from '@pipes/transport'

@@ -34,6 +34,22 @@ async function storeRead (name: string): Promise<{ count: number, last: string |
   }
 }
 
+/** Pages of `range` both ways, as the history index reads them. */
+async function storeRange (name: string): Promise<{ forward: string[], back: string[], open: string[] }> {
+  const store = await openIndexedDbStore(name)
+  try {
+    await store.batch(Array.from({ length: 10 }, (_, i) => ({ key: `t/${i}`, value: enc.encode(String(i)) })), { sync: true })
+    const keys = (pairs: Array<{ key: string }>): string[] => pairs.map(p => p.key)
+    return {
+      forward: keys(await store.range({ gte: 't/2', lt: 't/9', limit: 3 })),
+      back: keys(await store.range({ gt: 't/', lte: 't/7', limit: 2, reverse: true })),
+      open: keys(await store.range({ gt: 't/8', lt: 't/\uffff', limit: 5 }))
+    }
+  } finally {
+    store.close()
+  }
+}
+
 /** A batch whose second value cannot be stored: nothing of it may land. */
 async function brokenBatch (name: string): Promise<{ error: string, stored: Array<string | undefined> }> {
   const store = await openIndexedDbStore(name)
@@ -100,5 +116,5 @@ async function tryOpen (profile: string): Promise<string> {
 }
 async function release (): Promise<void> { await held?.close(); held = undefined }
 
-Object.assign(globalThis, { pipesTest: { storeRoundTrip, storeRead, brokenBatch, platformWrite, platformRead, hold, tryOpen, release } })
+Object.assign(globalThis, { pipesTest: { storeRoundTrip, storeRange, storeRead, brokenBatch, platformWrite, platformRead, hold, tryOpen, release } })
 document.body.dataset.ready = 'true'

@@ -236,7 +236,7 @@ export class StoredIngest {
   }
 
   #append (state: AuthorState, batch: VerifiedEntry[]): void {
-    this.#host.log.store.append(state, batch.map(e => ({ seq: e.entry.seq, id: e.id, wire: e.wire, checked: e.checked, idHex: e.idHex }))).then(() => {
+    this.#host.log.store.append(state, batch.map(e => ({ seq: e.entry.seq, id: e.id, wire: e.wire, checked: e.checked, idHex: e.idHex, time: e.entry.time }))).then(() => {
       this.#host.ctx.stats.stored += batch.length
       // remembered once durable: after a failed commit a resend must be taken again
       for (const e of batch) this.#remember(e.idHex)

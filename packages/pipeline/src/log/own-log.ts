@@ -176,7 +176,7 @@ export class OwnLog {
     const cut = this.#cutOff(era, seq)
     if (cut !== undefined) throw cut
     const durable = new Promise<void>((resolve, reject) => {
-      this.#signed.set(seq, { entry: { seq, id: prepared.id, wire, checked: true, idHex: prepared.idHex }, resolve, reject })
+      this.#signed.set(seq, { entry: { seq, id: prepared.id, wire, checked: true, idHex: prepared.idHex, time: time.time }, resolve, reject })
     })
     this.#flush()
     await durable

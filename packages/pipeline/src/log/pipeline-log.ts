@@ -1,6 +1,7 @@
 import { decodeStored } from '../delivery.js'
 import { EntryStore } from '../entry-store.js'
 import { OwnLog } from './own-log.js'
+import { TimeIndex } from './time-index.js'
 import type { NodeContext } from '../context.js'
 import type { Deliverable } from '../delivery.js'
 import type { AuthorState } from '../entry-store.js'
@@ -12,6 +13,8 @@ import type { AuthorState } from '../entry-store.js'
  */
 export class PipelineLog {
   readonly store: EntryStore
+  /** The time index beside the log (written with its entries). */
+  readonly index: TimeIndex
   readonly #ctx: NodeContext
   readonly #name: string
   readonly #flags: number
@@ -23,6 +26,8 @@ export class PipelineLog {
     this.#name = name
     this.#flags = flags
     this.store = new EntryStore(ctx.kv, ctx.committer, name)
+    this.index = new TimeIndex(ctx.kv, ctx.committer, name)
+    this.store.indexOps = (state, entries) => this.index.opsFor(state, entries)
     this.store.onCorrupt = (_author, _seq, repaired) => {
       ctx.stats.corruptRecords++
       // peers hold what was cut back
@@ -36,6 +41,7 @@ export class PipelineLog {
   /** Opens the store and loads our own log. */
   async open (): Promise<OwnLog> {
     await this.store.open()
+    await this.index.open(this.store)
     const own = new OwnLog(this.#ctx, this.store, this.#name, this.#flags)
     const last = await own.load()
     if (last !== undefined) this.#ctx.clock.restore(last)

@@ -4,6 +4,8 @@ import { FLAG_ENCRYPTED, FLAG_PERSISTENT, FLAG_POINT_TO_POINT } from '../entry-c
 import { Mutex } from '@pipes/interface'
 import { Outbox } from './outbox.js'
 import { PAIR_TAG_BYTES, PairCodec } from './pair-codec.js'
+import { MAX_HISTORY_PAGE, pageLimit } from '../log/time-index.js'
+import type { HistoryOptions } from '../log/time-index.js'
 import type { NodeContext } from '../context.js'
 import type { UnsignedEntry } from '../entry-codec.js'
 import type { EncodedPayload, PayloadCodec } from '../payload-codec.js'
@@ -180,11 +182,36 @@ export class P2pPipeline extends BasePipeline {
     }
   }
 
-  async * history (): AsyncIterable<Packet> {
+  async * history (options?: HistoryOptions): AsyncIterable<Packet> {
     await this.#ready
+    if (options !== undefined) {
+      yield * this.#page(options)
+      return
+    }
     for await (const envelope of this.#mailbox.history()) {
       const p = this.#open1(envelope)
       if (p !== undefined) yield p
+    }
+  }
+
+  /** A page: the mailbox's pages in time order, keeping this pair's envelopes, until `limit` are given. */
+  async * #page (options: HistoryOptions): AsyncIterable<Packet> {
+    const limit = pageLimit(options?.limit)
+    let cursor = options
+    let given = 0
+    while (true) {
+      let read = 0
+      let last: string | undefined
+      for await (const envelope of this.#mailbox.history({ ...cursor, limit: MAX_HISTORY_PAGE })) {
+        read++
+        last = envelope.id
+        const p = this.#open1(envelope)
+        if (p === undefined) continue
+        yield p
+        if (++given >= limit) return
+      }
+      if (read < MAX_HISTORY_PAGE || last === undefined) return
+      cursor = cursor.reverse === true ? { ...cursor, before: last } : { ...cursor, after: last }
     }
   }
 
