@@ -7,7 +7,6 @@
  * sections, "Private Chat" and "Encrypted Chat" (left open in the tutorial), are written
  * here: `sendPrivateMessage` and rooms (`createRoom`, `joinRoom`).
  */
-import { durableStoreOf } from '@pipes/pipeline'
 import { PlatformAPI } from '@pipes/platform'
 import { conversationOf, MAIN, privateConversation, privateMarks, roomConversation } from './conversation.js'
 import {
@@ -325,7 +324,7 @@ export class Chat extends ChatNetwork {
   // index and state cache live in the node's datastore, beside the logs.
   private _setupStore (): void {
     const node = this.node as PlatformNode
-    const kv = durableStoreOf(node.datastore)
+    const kv = node.store
     const identity = this.identity as LocalIdentity
     this._state = new StateCache(kv, identity, this._pipelineName)
     this._search = new SearchIndex({

@@ -55,6 +55,22 @@ export class StorageError extends PipesError {
 }
 
 /**
+ * The browser's storage quota for this origin is used up: the IndexedDB
+ * write was aborted whole, nothing of it was stored (a put rejects with
+ * `ERR_STORAGE` whose `cause` is this). Free space (delete old profiles or
+ * other site data) or ask for persistent storage, then send again.
+ */
+export class StorageFullError extends PipesError {
+  static override name = 'StorageFullError'
+  /** The store (IndexedDB database name) that is full. */
+  readonly store: string
+  constructor (store: string, options?: { cause?: unknown }) {
+    super('ERR_STORAGE_FULL', `the browser's storage quota is full (store "${store}"): nothing of this write was stored; free space for this site, then try again`, options)
+    this.store = store
+  }
+}
+
+/**
  * This node was created with `restored: true` (the identity's key was
  * restored onto this store) and has not learned yet, for this pipeline,
  * which entries the identity wrote on other stores: a put now would reuse

@@ -41,12 +41,14 @@ export { DEFAULT_SYNC_LIMITS } from './sync-session.js'
 export { DEFAULT_BUFFER_LIMITS } from './buffer-limits.js'
 export { datastoreDurableStore, durableStoreOf, levelDurableStore } from './kv.js'
 export type { DurableStore, KvOp, KvRange } from './kv.js'
+export { openIndexedDbStore } from './idb-store.js'
+export type { IndexedDbStore, IndexedDbStoreOptions } from './idb-store.js'
 export type { SyncLimits } from './sync-session.js'
 export type { BufferLimits } from './buffer-limits.js'
 export type { BatchLimits } from './stored-parts.js'
 export {
   InvalidPipelineArgumentError, InvalidPipelineNameError, InvalidSecureOptionError, KeyUnavailableError, MembershipError, type MembershipErrorCode, MembershipPendingError, NodeStoppedError, RemovedAuthorError,
-  MailboxQuotaError, OwnHeadsUnknownError, PacketTooLargeError, PayloadAuthenticationError, PipelineExistsError, SigningError, StorageError, StoreFailedError,
+  MailboxQuotaError, OwnHeadsUnknownError, PacketTooLargeError, PayloadAuthenticationError, PipelineExistsError, SigningError, StorageError, StorageFullError, StoreFailedError,
   UnknownPacketError
 } from './errors.js'
 export { DEFAULT_HISTORY_PAGE, MAX_HISTORY_PAGE } from './log/time-index.js'

@@ -91,6 +91,25 @@ export class CorruptConfigError extends PipesError {
   }
 }
 
+/** A browser profile is in use by another tab (its Web Lock is held), or locks are missing. */
+export class ProfileLockedError extends PipesError {
+  static override name = 'ProfileLockedError'
+  /** The profile (the `apiPath` of the browser storage). */
+  readonly profile: string
+  constructor (profile: string, reason: string) {
+    super('ERR_PROFILE_LOCKED', `The Pipes profile "${profile}" cannot be opened here: ${reason}.`)
+    this.profile = profile
+  }
+}
+
+/** `node.datastore` on a storage that gives a `DurableStore` only (the browser's IndexedDB): use `node.store`. */
+export class NoDatastoreError extends PipesError {
+  static override name = 'NoDatastoreError'
+  constructor (networkId: string) {
+    super('ERR_NO_DATASTORE', `The node on network "${networkId}" has no interface-datastore Datastore (its storage gives a DurableStore, e.g. IndexedDB in a browser): use node.store instead.`)
+  }
+}
+
 /** The `PlatformAPI` (or a node of it) was used after `close()`. */
 export class ClosedError extends PipesError {
   static override name = 'ClosedError'

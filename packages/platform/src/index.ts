@@ -27,9 +27,11 @@ export type { PlatformNodeEvents, PlatformNodeStats } from './platform-node.js'
 export type { CreatePipelineOptions, EncryptedPipeline, PointToPointPipeline } from '@pipes/pipeline'
 export { LOCAL_NETWORK, LOCAL_NETWORK_ID } from './network-config.js'
 export type { OpenedDatastore, PlatformStorage } from './storage.js'
+export { createIndexedDbStorage, indexedDbLayout } from './indexeddb-storage.js'
+export type { IndexedDbStorageOptions } from './indexeddb-storage.js'
 export {
   ApiPathLockedError, ClosedError, CorruptConfigError, IdentityExistsError, InvalidIdentityNameError,
-  NetworkExistsError, NoLocalIdentityError, NotConnectedError, UnknownNetworkError
+  NetworkExistsError, NoDatastoreError, NoLocalIdentityError, NotConnectedError, ProfileLockedError, UnknownNetworkError
 } from './errors.js'
 // The one network-config error, thrown by the one validator (the transport's).
 export { InvalidNetworkConfigError } from '@pipes/transport'

@@ -236,12 +236,14 @@ export class PlatformAPI {
       node = this.#use(async storage => {
         // libp2p and the pipelines are loaded with the first node: managing
         // identities and networks does not pay for them.
-        const [{ createTransport }, { createPipesNode }] = await Promise.all([
+        const [{ createTransport }, { createPipesNode, durableStoreOf }] = await Promise.all([
           import('@pipes/transport'),
           import('@pipes/pipeline')
         ])
         const store = await storage.openDatastore(config.id, identity.id)
         try {
+          // the storage's own DurableStore (a browser's IndexedDB), else the datastore as createPipesNode would adapt it
+          const kv = store.store ?? durableStoreOf(store.datastore as NonNullable<typeof store.datastore>)
           // Not started here: the node goes on the network at node.connect().
           const transport = await createTransport({
             identity,
@@ -254,11 +256,11 @@ export class PlatformAPI {
           const pipes = createPipesNode({
             identity,
             transport,
-            datastore: store.datastore,
+            store: kv,
             restored,
             ...(this.#options.syncIntervalMs === undefined ? {} : { syncIntervalMs: this.#options.syncIntervalMs })
           })
-          return new PlatformNode({ network: config, identity, transport, pipes, store, onClose: () => { this.#nodes.delete(key) } })
+          return new PlatformNode({ network: config, identity, transport, pipes, store, kv, onClose: () => { this.#nodes.delete(key) } })
         } catch (err) {
           await store.close()
           throw err

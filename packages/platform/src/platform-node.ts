@@ -1,8 +1,8 @@
-import { ClosedError, NotConnectedError } from './errors.js'
+import { ClosedError, NoDatastoreError, NotConnectedError } from './errors.js'
 import { Mutex, TypedEventTarget } from '@pipes/interface'
 import type { OpenedDatastore } from './storage.js'
 import type { LocalIdentity } from '@pipes/identity'
-import type { CreatePipelineOptions, EncryptedPipeline, NodeStats, Pipeline, PipesNode, PointToPointPipeline } from '@pipes/pipeline'
+import type { CreatePipelineOptions, DurableStore, EncryptedPipeline, NodeStats, Pipeline, PipesNode, PointToPointPipeline } from '@pipes/pipeline'
 import type { NetworkConfig, Transport, TransportStats } from '@pipes/transport'
 import type { Datastore } from 'interface-datastore'
 
@@ -37,6 +37,8 @@ export interface PlatformNodeParts {
   transport: Transport
   pipes: PipesNode
   store: OpenedDatastore
+  /** The node's store as a DurableStore (what its pipelines write through). */
+  kv: DurableStore
   onClose: () => void
 }
 
@@ -53,6 +55,7 @@ export class PlatformNode extends TypedEventTarget<PlatformNodeEvents> {
   readonly #transport: Transport
   readonly #pipes: PipesNode
   readonly #store: OpenedDatastore
+  readonly #kv: DurableStore
   readonly #onClose: () => void
   #pipesStarted = false
   #connected = false
@@ -69,6 +72,7 @@ export class PlatformNode extends TypedEventTarget<PlatformNodeEvents> {
     this.#transport = parts.transport
     this.#pipes = parts.pipes
     this.#store = parts.store
+    this.#kv = parts.kv
     this.#onClose = parts.onClose
     this.#lastTransportStats = parts.transport.stats()
     this.#transport.addEventListener('peer:connect', (e) => { this.emit('peer:joined', e.detail) })
@@ -87,7 +91,18 @@ export class PlatformNode extends TypedEventTarget<PlatformNodeEvents> {
    */
   get datastore (): Datastore {
     this.#checkOpen()
+    if (this.#store.datastore === undefined) throw new NoDatastoreError(this.network.id)
     return this.#store.datastore
+  }
+
+  /**
+   * The node's store as the pipeline's `DurableStore` seam, on every storage
+   * (a browser's IndexedDB one included): where an app keeps its own
+   * records beside the logs, under its own key prefix. Open until `close()`.
+   */
+  get store (): DurableStore {
+    this.#checkOpen()
+    return this.#kv
   }
 
   /** Whether the node is connected to the network. */

@@ -1,10 +1,16 @@
 import type { LocalIdentity } from '@pipes/identity'
+import type { DurableStore } from '@pipes/pipeline'
 import type { NetworkConfig } from '@pipes/transport'
 import type { Datastore } from 'interface-datastore'
 
-/** A node's store, opened for one network and one identity. */
+/**
+ * A node's store, opened for one network and one identity: exactly one of
+ * `datastore` (an interface-datastore store, e.g. Node's LevelDatastore) and
+ * `store` (the pipeline's `DurableStore` seam itself, e.g. IndexedDB).
+ */
 export interface OpenedDatastore {
-  readonly datastore: Datastore
+  readonly datastore?: Datastore
+  readonly store?: DurableStore
   /** Flushes and closes the store. */
   close (): Promise<void>
 }
