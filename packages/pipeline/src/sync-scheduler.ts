@@ -16,6 +16,12 @@ interface PeerState {
   connectedAt: number
   /** Outbound sessions that failed in a row: the retry backoff grows with it. */
   failures: number
+  /**
+   * A session of ours came due while the peer's session with us ran: it
+   * runs once that one ends. Two sessions at once would each serve what the
+   * other is still sending (every entry twice).
+   */
+  afterInbound: boolean
 }
 
 /** Sync sessions with one peer or with all, now. */
@@ -109,7 +115,7 @@ export class SyncScheduler {
     let scheduled = 0
     let outbound = 0
     for (const s of states) {
-      if (s.timer !== undefined || (s.running && s.again)) scheduled++
+      if (s.timer !== undefined || (s.running && s.again) || s.afterInbound) scheduled++
       if (s.running) outbound++
     }
     const inbound = peer === undefined ? this.#inbound : (this.#inboundBy.get(peer) ?? 0)
@@ -119,7 +125,7 @@ export class SyncScheduler {
   #state (peer: string): PeerState {
     let state = this.#peers.get(peer)
     if (state === undefined) {
-      state = { running: false, again: false, timer: undefined, conditional: false, last: 0, connectedAt: Date.now(), failures: 0 }
+      state = { running: false, again: false, timer: undefined, conditional: false, last: 0, connectedAt: Date.now(), failures: 0, afterInbound: false }
       this.#peers.set(peer, state)
     }
     return state
@@ -181,6 +187,7 @@ export class SyncScheduler {
 
   async #run (peer: string, state: PeerState): Promise<void> {
     if (this.#stopped || state.running) return
+    if ((this.#inboundBy.get(peer) ?? 0) > 0) { state.afterInbound = true; return }
     state.running = true
     let ok = false
     const session = (async () => {
@@ -242,7 +249,13 @@ export class SyncScheduler {
       if (left > 0) this.#inboundBy.set(peer, left)
       else this.#inboundBy.delete(peer)
       const state = this.#peers.get(peer)
-      if (state !== undefined) state.last = Date.now()
+      if (state !== undefined) {
+        state.last = Date.now()
+        if (state.afterInbound && left === 0) {
+          state.afterInbound = false
+          this.#schedule(peer, 0)
+        }
+      }
     }
   }
 }
