@@ -20,6 +20,7 @@ import { durableStoreOf, encodeEntry, FLAG_PERSISTENT } from '@pipes/pipeline'
 import { waitFor } from '@pipes/test-support'
 import type { ResultRow, Scenario, ScenarioContext } from '../scenario.js'
 import { summarize } from '../stats.js'
+import type { Ingesting } from './many-authors.js'
 
 const LIMITS = { maxEntries: 512, maxBytes: 4 * 1024 * 1024 }
 const SYLLABLES = 'ka lo mi ne ru sa ti vo pe da fi gu ho ja ze bo'.split(' ')
@@ -34,7 +35,6 @@ function messageTexts (count: number): string[] {
   return Array.from({ length: count }, () => Array.from({ length: 4 + Math.floor(rand() * 10) }, () => words[Math.floor(words.length * rand() ** 3)] as string).join(' '))
 }
 
-interface Ingest { ingestBatch: (wires: Uint8Array[], from: string, limits: typeof LIMITS) => Promise<boolean> }
 
 interface Measured {
   count: number
@@ -57,7 +57,8 @@ async function measure (ctx: ScenarioContext, count: number, withSearch: boolean
   let chat = new Chat(dir)
   await chat.setupUser('reader')
   await chat.connectToNetwork('local', { offline: true })
-  const pipeline = chat.pipeline as unknown as Ingest & NonNullable<Chat['pipeline']>
+  const pipeline = chat.pipeline as NonNullable<Chat['pipeline']>
+  const stored = (pipeline as unknown as { stored: Ingesting }).stored
   const network = (chat.node as NonNullable<Chat['node']>).network.id
   const wires: Uint8Array[] = []
   let prev: Uint8Array = new Uint8Array(0)
@@ -72,7 +73,7 @@ async function measure (ctx: ScenarioContext, count: number, withSearch: boolean
   ctx.progress('history-search: ingest, deliver, index')
   const start = performance.now()
   for (let i = 0; i < wires.length; i += 400) {
-    if (!await pipeline.ingestBatch(wires.slice(i, i + 400), 'bench', LIMITS)) throw new Error('ingest refused')
+    if (!await stored.ingestBatch(wires.slice(i, i + 400), 'bench', LIMITS)) throw new Error('ingest refused')
   }
   await waitFor(async () => (await chat.search('lastmessage')).length === 1, { timeout: 600_000, interval: 200, message: 'every message indexed' })
   const buildRate = count / ((performance.now() - start) / 1000)

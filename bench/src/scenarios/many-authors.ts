@@ -25,7 +25,7 @@ const PAYLOAD = 64
 const SEED_WAVE = 512
 
 /** The sync ingest entry point of a stored pipeline's parts (`pipeline.stored`, not public API): how the seed node takes the crowd. */
-interface Ingesting {
+export interface Ingesting {
   ready: () => Promise<void>
   ingestBatch: (wires: Uint8Array[], from: string, limits: BatchLimits) => Promise<boolean>
   flush: () => Promise<void>
