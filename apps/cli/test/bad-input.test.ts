@@ -53,7 +53,7 @@ describe('pipes on bad input: one clear line, a non-zero exit', () => {
     failsWith(await runPipes(['--dir', dir, 'send', 'general', 'hello?', '--timeout', '2']), 5, new RegExp(`no relay answered within 2 s at /ip4/127.0.0.1/tcp/${port}/`))
   }, 60_000)
 
-  it('a second pipes chat on a directory in use, and an unknown slash command', async () => {
+  it('a second pipes chat on a directory in use, an unknown slash command and a search with no words', async () => {
     const dir = join(await scratch.dir(), 'a')
     expect((await runPipes(['--dir', dir, 'init', 'alice'])).code).toBe(0)
     const first = terminal(['--dir', dir, 'chat', '--network', 'local'])
@@ -63,8 +63,8 @@ describe('pipes on bad input: one clear line, a non-zero exit', () => {
     expect(second.output).toMatch(/pipes: .* is in use by another pipes process: quit it first/)
     first.line('/frobnicate')
     await first.waitForScreen('unknown command /frobnicate: /help lists them')
-    first.line('/search hello')
-    await first.waitForScreen('/search is not available in this version')
+    first.line('/search')
+    await first.waitForScreen('/search needs words: /search lunch friday')
     first.line('/quit')
     expect((await first.exit()).exitCode).toBe(0)
   }, 60_000)

@@ -78,6 +78,11 @@ describe('pipes chat in a terminal', () => {
     alice.line('/dm bob got it')
     await bob.waitForScreen('@alice alice: got it')
     expect(row(bob, 'bob: just for you')).toContain('@alice')
+    // search over every conversation, the private one included, and a page of history where one is
+    bob.line('/search for yo')
+    await bob.waitForScreen(/@alice bob: just \[for\] \[you\]/)
+    bob.line('/history 1')
+    await bob.waitForScreen(/last 1 stored in @alice/)
 
     // a room: alice creates it for bob, bob joins; then alice removes him
     await openRoom(alice, 'alice', bob, 'bob', 'team')

@@ -2,8 +2,7 @@
  * The slash commands of `pipes chat`. Each prints its result as system
  * lines in the pane; a mistake throws a one-line error the app shows in red.
  */
-import { decodeMessage } from '@pipes/chat'
-import type { ChatMessage } from '@pipes/chat'
+import type { ChatHistoryOptions, ChatMessage, SearchHit } from '@pipes/chat'
 import { MAIN_CHANNEL } from '../cli/session.js'
 import { CommandError } from './directory.js'
 import type { ChatApp } from './chat-app.js'
@@ -20,7 +19,7 @@ export const HELP = `commands:
 /room add <room> <who>          add a member (owner only)
 /room remove <room> <who>       remove a member: they read nothing sent after
 /history [n]             show the last n stored messages here (default 20)
-/search <text>           search messages (${NOT_IN_THIS_VERSION})
+/search <text>           find messages by words (every channel, room and private chat)
 /members                 who is in this room
 /who                     who is connected now
 /help                    this list
@@ -83,7 +82,11 @@ export async function runSlashCommand (app: ChatApp, line: string): Promise<void
       await history(app, n)
       break
     }
-    case '/search': throw new CommandError(`/search ${NOT_IN_THIS_VERSION}: /history shows stored messages`)
+    case '/search': {
+      if (rest === '') throw new CommandError('/search needs words: /search lunch friday')
+      await search(app, rest)
+      break
+    }
     case '/members': {
       const t = app.target
       if (t.kind !== 'room') throw new CommandError(`/members lists a room's members: /join #room first (${MAIN_CHANNEL} is open to everyone on the network)`)
@@ -154,18 +157,41 @@ async function room (app: ChatApp, args: string[], rest: string): Promise<void> 
   }
 }
 
-async function history (app: ChatApp, n: number): Promise<void> {
+/** Where the pane is, as the chat's history and search options name a conversation. */
+function conversationOf (app: ChatApp): Pick<ChatHistoryOptions, 'room' | 'peer'> {
   const t = app.target
-  if (t.kind === 'dm') throw new CommandError(`/history of private chats ${NOT_IN_THIS_VERSION}: it shows ${MAIN_CHANNEL} and rooms`)
-  const pipeline = t.kind === 'room' ? app.chat.room(t.name)?.pipeline : app.chat.pipeline
-  if (pipeline === undefined) throw new CommandError('nothing is open here')
-  const stored: ChatMessage[] = []
-  for await (const p of pipeline.history()) {
-    const m = decodeMessage(p, t.kind === 'room' ? { room: t.name } : {})
-    if (m !== undefined) stored.push(m)
+  return t.kind === 'room' ? { room: t.name } : t.kind === 'dm' ? { peer: t.id } : {}
+}
+
+/** One message as a system line: time, where (room or private), sender, text. */
+function lineOf (app: ChatApp, m: ChatMessage, text = m.text): string {
+  const other = m.senderId === app.selfId ? m.to : m.senderId
+  const where = m.room !== undefined ? `#${m.room} ` : m.private === true && other !== undefined ? `@${app.directory.nameOf(other)} ` : ''
+  return `${new Date(m.timestamp).toTimeString().slice(0, 5)} ${where}${m.sender}: ${text}`
+}
+
+async function history (app: ChatApp, n: number): Promise<void> {
+  // one page from the newest back, through the time index: the cost does not grow with the log
+  const page: ChatMessage[] = []
+  for await (const m of app.chat.history({ ...conversationOf(app), limit: n, reverse: true })) page.push(m)
+  page.reverse()
+  app.messages.addSystem(page.length === 0 ? `nothing stored in ${app.targetName()} yet` : `last ${page.length} stored in ${app.targetName()}:`)
+  for (const m of page) app.messages.addSystem(lineOf(app, m))
+}
+
+/** The text with each matched word in [brackets], as the terminal's highlight. */
+function highlighted (hit: SearchHit): string {
+  let out = ''
+  let at = 0
+  for (const { start, end } of hit.matches) {
+    out += `${hit.message.text.slice(at, start)}[${hit.message.text.slice(start, end)}]`
+    at = end
   }
-  stored.sort((a, b) => a.timestamp - b.timestamp)
-  const last = stored.slice(-n)
-  app.messages.addSystem(`last ${last.length} of ${stored.length} stored in ${app.targetName()}:`)
-  for (const m of last) app.messages.addSystem(`${new Date(m.timestamp).toTimeString().slice(0, 5)} ${m.sender}: ${m.text}`)
+  return out + hit.message.text.slice(at)
+}
+
+async function search (app: ChatApp, query: string): Promise<void> {
+  const hits = await app.chat.search(query, { limit: 10 })
+  app.messages.addSystem(hits.length === 0 ? `no message matches "${query}"` : `${hits.length} best for "${query}":`)
+  for (const hit of hits) app.messages.addSystem(lineOf(app, hit.message, highlighted(hit)))
 }
